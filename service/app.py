@@ -1,0 +1,87 @@
+"""`create_app()`: routers, error handlers, middleware, lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+
+from service import __version__
+from service.beliefs.router import router as beliefs_router
+from service.db import make_engine, make_sessionmaker
+from service.errors import ServiceError, install_error_handlers, problem_response
+from service.health import router as health_router
+from service.idempotency.service import Replay, replay_response
+from service.middleware import RequestContextMiddleware
+from service.openapi import install_openapi
+from service.organizations.router import router as organizations_router
+from service.people.router import router as people_router
+from service.settings import Settings, get_settings
+
+DESCRIPTION = """
+**Calling** adds a *leadership-as-calling* workflow to an HR platform: management is a
+career, leadership is a calling. A leader codifies their **beliefs**, reflects on how they
+play out, asks the people around them for **feedback**, and earns **followers**.
+
+### Conventions
+* Authenticate with `Authorization: Bearer <API key>`; scopes `read`, `write` (implies read)
+  and `admin` (implies both).
+* Collections: `?limit=1..100&cursor=…` → `{"data": [...], "next_cursor": ...}`.
+* Reads return an `ETag`; `PATCH` and `DELETE` require `If-Match` (missing → 428, stale → 412).
+* Every `POST` accepts `Idempotency-Key` (≤ 255 characters, kept ≥ 24 h).
+* Every error is `application/problem+json` (RFC 9457); validation errors list `errors`.
+* Another organization's object is always `404`.
+"""
+
+TAGS = [
+    {"name": "Organization", "description": "Your tenant and its scoring and privacy settings."},
+    {"name": "API keys", "description": "Credentials of your organization (admin only)."},
+    {"name": "People", "description": "The directory your HR system syncs."},
+    {"name": "Beliefs", "description": "What a leader believes, revised over time."},
+    {"name": "Operations", "description": "Probes for orchestrators; no API key needed."},
+]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Calling API",
+        version=__version__,
+        summary="Leadership as a calling: beliefs, reflections, feedback, follower trust.",
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+        separate_input_output_schemas=True,
+    )
+    engine = make_engine(settings)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+
+    install_error_handlers(app)
+
+    @app.exception_handler(Replay)
+    async def _replay(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, Replay)
+        try:
+            status, headers, body = replay_response(exc.record)
+        except ServiceError as error:
+            return problem_response(
+                request, error.status, error.slug, error.title, error.detail, headers=error.headers
+            )
+        return Response(body, status_code=status, headers=headers)
+
+    app.include_router(health_router)
+    app.include_router(organizations_router)
+    app.include_router(people_router)
+    app.include_router(beliefs_router)
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    install_openapi(app)
+    return app

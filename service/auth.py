@@ -1,0 +1,113 @@
+"""API keys → `Principal`; scopes.
+
+A key reads `csk_<org>_<key>_<secret>`: the prefix makes a leaked key recognizable (secret
+scanners), the org and key parts let the lookup use the tenant-leading primary key, and the
+secret (160 random bits) is only ever stored as a SHA-256 and compared in constant time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from service.db import SessionDep
+from service.errors import Forbidden, Unauthorized
+from service.organizations.models import ApiKey
+
+KEY_PREFIX = "csk"
+_SECRET_BYTES = 20
+
+
+class Scope(StrEnum):
+    read = "read"
+    write = "write"
+    admin = "admin"
+
+
+# admin ⊇ write ⊇ read.
+_IMPLIED: dict[str, set[str]] = {
+    Scope.admin: {Scope.admin, Scope.write, Scope.read},
+    Scope.write: {Scope.write, Scope.read},
+    Scope.read: {Scope.read},
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    org_id: str
+    key_id: str
+    scopes: frozenset[str]
+
+    def allows(self, scope: Scope) -> bool:
+        return any(scope in _IMPLIED.get(s, {s}) for s in self.scopes)
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def new_key_material(org_id: str, key_id: str) -> tuple[str, str]:
+    """Return (the full key to show once, the hash to store)."""
+    secret = secrets.token_hex(_SECRET_BYTES)
+    token = f"{KEY_PREFIX}_{org_id.removeprefix('org_')}_{key_id.removeprefix('key_')}_{secret}"
+    return token, hash_secret(secret)
+
+
+def _parse(token: str) -> tuple[str, str, str] | None:
+    parts = token.split("_")
+    if len(parts) != 4 or parts[0] != KEY_PREFIX:
+        return None
+    _, org, key, secret = parts
+    if len(org) != 26 or len(key) != 26 or len(secret) != 2 * _SECRET_BYTES:
+        return None
+    return f"org_{org}", f"key_{key}", secret
+
+
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="ApiKey",
+    description="An API key of your organization: `Authorization: Bearer csk_…`.",
+)
+
+_DUMMY_HASH = hash_secret("0" * 2 * _SECRET_BYTES)
+
+
+def authenticate(
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    if credentials is None:
+        raise Unauthorized("Send an API key as `Authorization: Bearer <key>`.")
+    parsed = _parse(credentials.credentials)
+    key = session.get(ApiKey, (parsed[0], parsed[1])) if parsed else None
+    secret = parsed[2] if parsed else ""
+    stored = key.secret_hash if key is not None else _DUMMY_HASH
+    matches = hmac.compare_digest(stored, hash_secret(secret))
+    if key is None or not matches or key.revoked_at is not None:
+        raise Unauthorized("The API key is invalid or revoked.")
+    principal = Principal(org_id=key.org_id, key_id=key.id, scopes=frozenset(key.scopes))
+    request.state.org_id = principal.org_id
+    return principal
+
+
+def require(scope: Scope) -> object:
+    def check(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+        if not principal.allows(scope):
+            raise Forbidden(f"This API key lacks the `{scope}` scope.")
+        return principal
+
+    check.__name__ = f"require_{scope}"
+    return Depends(check)
+
+
+Reader = Annotated[Principal, require(Scope.read)]
+Writer = Annotated[Principal, require(Scope.write)]
+Admin = Annotated[Principal, require(Scope.admin)]

@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Response, status
+
+from service.auth import Reader, Writer
+from service.beliefs import service
+from service.beliefs.models import Belief
+from service.beliefs.schemas import (
+    BeliefCreate,
+    BeliefOut,
+    BeliefPatch,
+    BeliefRevisionOut,
+    BeliefStatus,
+)
+from service.db import SessionDep
+from service.http import IfMatchHeader, Page, PageQuery, check_if_match, set_etag
+from service.ids import id_pattern
+from service.people.service import get_person
+from service.responses import READ, UPDATE, WRITE
+from service.routing import CallingRoute
+from service.types import AwareDatetime
+
+router = APIRouter(prefix="/v1", tags=["Beliefs"], route_class=CallingRoute)
+
+BeliefIdPath = Annotated[
+    str,
+    Path(
+        pattern=id_pattern("blf"),
+        description="Belief id.",
+        examples=["blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+    ),
+]
+
+
+def belief_in_org(principal: Reader, session: SessionDep, belief_id: BeliefIdPath) -> Belief:
+    return service.get_belief(session, principal.org_id, belief_id)
+
+
+BeliefDep = Annotated[Belief, Depends(belief_in_org)]
+
+
+@router.get(
+    "/beliefs",
+    operation_id="list_beliefs",
+    summary="List beliefs",
+    description="With `leader_id`, in the leader's order (`position`); otherwise by creation.",
+    responses=READ,
+)
+def list_beliefs(
+    principal: Reader,
+    session: SessionDep,
+    page: PageQuery,
+    leader_id: Annotated[
+        str | None, Query(pattern=id_pattern("per"), description="Only this leader's beliefs.")
+    ] = None,
+    status: Annotated[BeliefStatus | None, Query(description="Only this status.")] = None,
+    updated_since: Annotated[
+        AwareDatetime | None, Query(description="Only beliefs changed at or after this time.")
+    ] = None,
+) -> Page[BeliefOut]:
+    beliefs, cursor = service.list_beliefs(
+        session,
+        principal.org_id,
+        page,
+        leader_id=leader_id,
+        status=status,
+        updated_since=updated_since,
+    )
+    return Page[BeliefOut](data=[service.to_out(b) for b in beliefs], next_cursor=cursor)
+
+
+@router.post(
+    "/leaders/{leader_id}/beliefs",
+    operation_id="create_belief",
+    summary="Codify a belief of a leader",
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE,
+)
+def create_belief(
+    principal: Writer,
+    session: SessionDep,
+    leader_id: Annotated[
+        str,
+        Path(
+            pattern=id_pattern("per"),
+            description="The leader (person id).",
+            examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        ),
+    ],
+    body: BeliefCreate,
+    response: Response,
+) -> BeliefOut:
+    leader = get_person(session, principal.org_id, leader_id)
+    belief = service.create_belief(session, leader, body)
+    response.headers["Location"] = f"/v1/beliefs/{belief.id}"
+    set_etag(response, belief.version)
+    return service.to_out(belief)
+
+
+@router.get(
+    "/beliefs/{belief_id}", operation_id="get_belief", summary="Get a belief", responses=READ
+)
+def get_belief(belief: BeliefDep, response: Response) -> BeliefOut:
+    set_etag(response, belief.version)
+    return service.to_out(belief)
+
+
+@router.patch(
+    "/beliefs/{belief_id}",
+    operation_id="update_belief",
+    summary="Revise a belief (a revision is kept)",
+    description="Status moves `draft` → `active` → `retired` (or `draft` → `retired`); a "
+    "retired belief is final (409).",
+    responses=UPDATE,
+)
+def update_belief(
+    _: Writer,
+    session: SessionDep,
+    belief: BeliefDep,
+    body: BeliefPatch,
+    if_match: IfMatchHeader,
+    response: Response,
+) -> BeliefOut:
+    check_if_match(if_match, belief.version)
+    service.update_belief(session, belief, body)
+    set_etag(response, belief.version)
+    return service.to_out(belief)
+
+
+@router.delete(
+    "/beliefs/{belief_id}",
+    operation_id="delete_belief",
+    summary="Delete a draft belief",
+    description="Only drafts can be deleted (409 otherwise): retire an active belief instead, "
+    "so its history stays.",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=UPDATE,
+)
+def delete_belief(
+    _: Writer, session: SessionDep, belief: BeliefDep, if_match: IfMatchHeader
+) -> None:
+    check_if_match(if_match, belief.version)
+    service.delete_belief(session, belief)
+
+
+@router.get(
+    "/beliefs/{belief_id}/revisions",
+    operation_id="list_belief_revisions",
+    summary="List every revision of a belief, oldest first",
+    responses=READ,
+)
+def list_belief_revisions(
+    session: SessionDep, belief: BeliefDep, page: PageQuery
+) -> Page[BeliefRevisionOut]:
+    revisions, cursor = service.list_revisions(session, belief, page)
+    return Page[BeliefRevisionOut](
+        data=[BeliefRevisionOut.model_validate(r) for r in revisions], next_cursor=cursor
+    )

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field
+
+from service.http import Schema, omittable
+from service.ids import id_pattern
+from service.types import LongText, Statement
+
+BeliefIdField = Annotated[
+    str,
+    Field(
+        pattern=id_pattern("blf"),
+        description="Belief id.",
+        examples=["blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+    ),
+]
+
+
+Position = Annotated[int, Field(ge=0, le=10_000)]
+
+
+class BeliefStatus(StrEnum):
+    draft = "draft"
+    active = "active"
+    retired = "retired"
+
+
+class BeliefCategory(StrEnum):
+    people = "people"
+    work = "work"
+    customers = "customers"
+    integrity = "integrity"
+    growth = "growth"
+    organization = "organization"
+    other = "other"
+
+
+_STATEMENT = Field(
+    description="The belief, in the leader's own words.",
+    examples=["People do their best work when they know why it matters."],
+)
+_RATIONALE = Field(
+    None,
+    description="Why it matters to the leader.",
+    examples=["I have seen teams come alive when the purpose was clear."],
+)
+_CATEGORY = Field(description="What the belief is about.", examples=["people"])
+_STATUS = Field(
+    description="`draft` → `active` → `retired` (retired is final).", examples=["active"]
+)
+_POSITION = Field(description="Order among the leader's beliefs (ascending).", examples=[0])
+
+
+class BeliefCreate(Schema):
+    statement: Statement = _STATEMENT
+    rationale: LongText | None = _RATIONALE
+    category: BeliefCategory = Field(
+        BeliefCategory.other, description="What it is about.", examples=["people"]
+    )
+    status: BeliefStatus = Field(
+        BeliefStatus.draft, description="Start as `draft` or `active`.", examples=["draft"]
+    )
+    position: Position = omittable(
+        description="Order among the leader's beliefs; default: last.", examples=[0]
+    )
+
+
+class BeliefPatch(Schema):
+    """Fields to change. Each change keeps a revision; a retired belief cannot change."""
+
+    statement: Statement = omittable(
+        description="The belief, in the leader's words.",
+        examples=["Trust is given first, not earned first."],
+    )
+    rationale: LongText | None = omittable(
+        description="Why it matters; `null` clears it.", examples=["Because trust compounds."]
+    )
+    category: BeliefCategory = omittable(description="What it is about.", examples=["integrity"])
+    status: BeliefStatus = omittable(
+        description="`draft` → `active` → `retired`.", examples=["active"]
+    )
+    position: Position = omittable(description="Order (ascending).", examples=[1])
+
+
+class BeliefOut(Schema):
+    id: BeliefIdField
+    leader_id: str = Field(
+        description="The leader (a person id) who holds this belief.",
+        examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+    )
+    statement: str = _STATEMENT
+    rationale: str | None = _RATIONALE
+    category: BeliefCategory = _CATEGORY
+    status: BeliefStatus = _STATUS
+    position: int = _POSITION
+    revision: int = Field(description="Current revision number (1 on creation).", examples=[1])
+    activated_at: datetime | None = Field(description="When it became active.")
+    retired_at: datetime | None = Field(description="When it was retired.")
+    created_at: datetime = Field(description="When it was codified.")
+    updated_at: datetime = Field(description="When it last changed.")
+
+
+class BeliefRevisionOut(Schema):
+    belief_id: str = Field(examples=["blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE"], description="The belief.")
+    revision: int = Field(description="1 for the first version, +1 per change.", examples=[2])
+    statement: str = _STATEMENT
+    rationale: str | None = _RATIONALE
+    category: BeliefCategory = _CATEGORY
+    status: BeliefStatus = _STATUS
+    position: int = _POSITION
+    created_at: datetime = Field(description="When this revision was made.")

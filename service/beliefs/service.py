@@ -1,0 +1,153 @@
+"""Beliefs: lifecycle `draft` → `active` → `retired`, ordering per leader, revisions."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from service.beliefs.models import Belief, BeliefRevision
+from service.beliefs.schemas import BeliefCreate, BeliefOut, BeliefPatch, BeliefStatus
+from service.db import utcnow
+from service.errors import Conflict, NotFound
+from service.http import PageParams, paginate
+from service.ids import new_id
+from service.people.models import Person
+
+ALLOWED = {
+    (BeliefStatus.draft, BeliefStatus.active),
+    (BeliefStatus.draft, BeliefStatus.retired),
+    (BeliefStatus.active, BeliefStatus.retired),
+}
+_SNAPSHOT = ("statement", "rationale", "category", "status", "position")
+
+
+def to_out(belief: Belief) -> BeliefOut:
+    return BeliefOut.model_validate(
+        {
+            **{
+                c: getattr(belief, c)
+                for c in (
+                    "id",
+                    "leader_id",
+                    "activated_at",
+                    "retired_at",
+                    "created_at",
+                    "updated_at",
+                    *_SNAPSHOT,
+                )
+            },
+            "revision": belief.version,
+        }
+    )
+
+
+def get_belief(session: Session, org_id: str, belief_id: str) -> Belief:
+    belief = session.get(Belief, (org_id, belief_id))
+    if belief is None:
+        raise NotFound(f"No belief {belief_id}.")
+    return belief
+
+
+def list_beliefs(
+    session: Session,
+    org_id: str,
+    page: PageParams,
+    *,
+    leader_id: str | None = None,
+    status: BeliefStatus | None = None,
+    updated_since: object | None = None,
+) -> tuple[list[Belief], str | None]:
+    stmt = select(Belief).where(Belief.org_id == org_id)
+    if status is not None:
+        stmt = stmt.where(Belief.status == status)
+    if updated_since is not None:
+        stmt = stmt.where(Belief.updated_at >= updated_since)
+    if leader_id is not None:
+        stmt = stmt.where(Belief.leader_id == leader_id)
+        return paginate(
+            session, stmt, [Belief.position, Belief.id], page, lambda b: [b.position, b.id]
+        )
+    return paginate(session, stmt, [Belief.id], page, lambda b: [b.id])
+
+
+def _snapshot(session: Session, belief: Belief) -> None:
+    session.add(
+        BeliefRevision(
+            org_id=belief.org_id,
+            belief_id=belief.id,
+            revision=belief.version,
+            created_at=belief.updated_at,
+            **{c: getattr(belief, c) for c in _SNAPSHOT},
+        )
+    )
+
+
+def create_belief(session: Session, leader: Person, body: BeliefCreate) -> Belief:
+    if body.status == BeliefStatus.retired:
+        raise Conflict("A belief starts as `draft` or `active`, not `retired`.")
+    position = body.position
+    if position is None:
+        last = session.scalar(
+            select(func.max(Belief.position)).where(
+                Belief.org_id == leader.org_id, Belief.leader_id == leader.id
+            )
+        )
+        position = 0 if last is None else last + 1
+    now = utcnow()
+    belief = Belief(
+        org_id=leader.org_id,
+        id=new_id("blf"),
+        leader_id=leader.id,
+        statement=body.statement,
+        rationale=body.rationale,
+        category=body.category,
+        status=body.status,
+        position=position,
+        activated_at=now if body.status == BeliefStatus.active else None,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(belief)
+    session.flush()
+    _snapshot(session, belief)
+    session.flush()
+    return belief
+
+
+def update_belief(session: Session, belief: Belief, body: BeliefPatch) -> None:
+    changes = body.model_dump(exclude_unset=True)
+    changed = {k: v for k, v in changes.items() if getattr(belief, k) != v}
+    if not changed:
+        return
+    if belief.status == BeliefStatus.retired:
+        raise Conflict("A retired belief is final; codify a new belief instead.")
+    new_status = changed.get("status")
+    if new_status is not None and (belief.status, new_status) not in ALLOWED:
+        raise Conflict(f"A belief cannot go from `{belief.status}` to `{new_status}`.")
+    now = utcnow()
+    for field, value in changed.items():
+        setattr(belief, field, value)
+    if new_status == BeliefStatus.active:
+        belief.activated_at = now
+    if new_status == BeliefStatus.retired:
+        belief.retired_at = now
+    belief.updated_at = now
+    session.flush()
+    _snapshot(session, belief)
+    session.flush()
+
+
+def delete_belief(session: Session, belief: Belief) -> None:
+    if belief.status != BeliefStatus.draft:
+        raise Conflict("Only a draft belief can be deleted; retire an active one instead.")
+    session.delete(belief)
+    session.flush()
+
+
+def list_revisions(
+    session: Session, belief: Belief, page: PageParams
+) -> tuple[list[BeliefRevision], str | None]:
+    stmt = select(BeliefRevision).where(
+        BeliefRevision.org_id == belief.org_id, BeliefRevision.belief_id == belief.id
+    )
+    return paginate(session, stmt, [BeliefRevision.revision], page, lambda r: [r.revision])

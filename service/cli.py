@@ -1,0 +1,156 @@
+"""The `calling` command: serve, migrate, orgs, keys, openapi."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.orm import Session
+
+from service.auth import Scope
+from service.db import make_engine, make_sessionmaker
+from service.settings import Settings, get_settings
+
+app = typer.Typer(help="Calling: leadership-as-calling API for HR platforms.", no_args_is_help=True)
+orgs = typer.Typer(help="Organizations (tenants).", no_args_is_help=True)
+keys = typer.Typer(help="API keys of an organization.", no_args_is_help=True)
+app.add_typer(orgs, name="orgs")
+app.add_typer(keys, name="keys")
+
+
+def _session(settings: Settings) -> Session:
+    return make_sessionmaker(make_engine(settings))()
+
+
+@app.command()
+def migrate(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+) -> None:
+    """Apply database migrations (Alembic) up to REVISION."""
+    from service.migrate import upgrade
+
+    upgrade(get_settings(), revision)
+    typer.echo(f"Database migrated to {revision}.")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    demo: Annotated[
+        bool | None,
+        typer.Option(
+            "--demo/--no-demo",
+            help="Create a demo organization on an empty database "
+            "(default: on for the embedded SQLite database only).",
+        ),
+    ] = None,
+    migrate_first: Annotated[
+        bool, typer.Option("--migrate/--no-migrate", help="Apply migrations before serving.")
+    ] = True,
+) -> None:
+    """Start the API (migrating the database first)."""
+    import uvicorn
+
+    from service.demo import create_demo, is_empty
+    from service.migrate import upgrade
+
+    settings = get_settings()
+    if migrate_first:
+        upgrade(settings)
+    if demo is None:
+        demo = settings.is_sqlite
+    if demo:
+        with _session(settings) as session, session.begin():
+            created = create_demo(session) if is_empty(session) else None
+        if created:
+            org_id, token = created
+            base = f"http://{host}:{port}"
+            typer.echo(
+                f"\nDemo organization {org_id} created. Its admin API key (shown once):\n\n"
+                f"    {token}\n\n"
+                f"Open {base}/docs, click Authorize and paste the key, or:\n\n"
+                f"    curl -H 'Authorization: Bearer {token}' {base}/v1/beliefs\n"
+            )
+    uvicorn.run(
+        "service.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        proxy_headers=True,
+        timeout_graceful_shutdown=20,
+    )
+
+
+@orgs.command("create")
+def orgs_create(name: Annotated[str, typer.Argument(help="The organization's name.")]) -> None:
+    """Create an organization and print its first admin API key (shown once)."""
+    from service.organizations.service import create_api_key, create_organization
+
+    with _session(get_settings()) as session, session.begin():
+        org = create_organization(session, name)
+        _, token = create_api_key(session, org.org_id, "Initial admin key", [Scope.admin])
+        org_id = org.org_id
+    typer.echo(f"Organization {org_id} created.\nAdmin API key (shown once): {token}")
+
+
+@keys.command("create")
+def keys_create(
+    org: Annotated[str, typer.Option(help="Organization id (org_…).")],
+    name: Annotated[str, typer.Option(help="What the key is for.")],
+    scope: Annotated[list[Scope], typer.Option(help="Scopes; repeat for several.")],
+) -> None:
+    """Create an API key and print it (shown once)."""
+    from service.organizations.service import create_api_key, get_organization
+
+    with _session(get_settings()) as session, session.begin():
+        get_organization(session, org)
+        key, token = create_api_key(session, org, name, scope)
+        key_id = key.id
+    typer.echo(f"API key {key_id} created (shown once): {token}")
+
+
+@keys.command("list")
+def keys_list(org: Annotated[str, typer.Option(help="Organization id (org_…).")]) -> None:
+    """List an organization's API keys (never their secrets)."""
+    from sqlalchemy import select
+
+    from service.organizations.models import ApiKey
+
+    with _session(get_settings()) as session:
+        for key in session.scalars(select(ApiKey).where(ApiKey.org_id == org).order_by(ApiKey.id)):
+            state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
+            typer.echo(f"{key.id}\t{','.join(key.scopes)}\t{state}\t{key.name}")
+
+
+@keys.command("revoke")
+def keys_revoke(
+    key_id: Annotated[str, typer.Argument(help="Key id (key_…).")],
+    org: Annotated[str, typer.Option(help="Organization id (org_…).")],
+) -> None:
+    """Revoke an API key, effective at once."""
+    from service.organizations.service import get_api_key, revoke_api_key
+
+    with _session(get_settings()) as session, session.begin():
+        revoke_api_key(session, get_api_key(session, org, key_id))
+    typer.echo(f"API key {key_id} revoked.")
+
+
+@app.command()
+def openapi(
+    output: Annotated[Path, typer.Option(help="Where to write the spec.")] = Path(
+        "openapi/openapi.json"
+    ),
+) -> None:
+    """Write the OpenAPI spec (the committed contract)."""
+    from service.app import create_app
+    from service.openapi import render
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(render(create_app(Settings(database_url="sqlite://"))), encoding="utf-8")
+    typer.echo(f"Wrote {output}.")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,64 @@
+"""Probes: `/livez` (process up, no database) and `/readyz` (database reachable)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
+
+router = APIRouter(tags=["Operations"])
+
+
+@router.get(
+    "/livez",
+    operation_id="livez",
+    summary="Liveness: the process is up (never touches the database)",
+    responses={
+        200: {
+            "description": "Alive.",
+            "content": {"application/json": {"example": {"status": "ok"}}},
+        }
+    },
+)
+def livez() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def _ping(request: Request) -> None:
+    with request.app.state.engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+
+
+@router.get(
+    "/readyz",
+    operation_id="readyz",
+    summary="Readiness: the database answers within a short timeout",
+    responses={
+        200: {
+            "description": "Ready.",
+            "content": {"application/json": {"example": {"status": "ok"}}},
+        },
+        503: {"description": "The database is unreachable."},
+    },
+)
+async def readyz(request: Request) -> JSONResponse:
+    timeout = request.app.state.settings.readiness_timeout_seconds
+    try:
+        await asyncio.wait_for(run_in_threadpool(_ping, request), timeout=timeout)
+    except Exception:  # any failure means "not ready"; the reason is not disclosed
+        return JSONResponse(
+            {
+                "type": "https://calling.dev/problems/service-unavailable",
+                "title": "Service unavailable",
+                "status": 503,
+                "detail": "The database is not reachable.",
+                "instance": "/readyz",
+            },
+            status_code=503,
+            media_type="application/problem+json",
+            headers={"Retry-After": "5"},
+        )
+    return JSONResponse({"status": "ok"})

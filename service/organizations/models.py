@@ -1,0 +1,53 @@
+"""Tenants and their credentials."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKeyConstraint, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from service.db import Base, TenantMixin, TimestampMixin
+
+
+class Organization(TenantMixin, TimestampMixin, Base):
+    """An HR platform's customer. `org_id` is the primary key; settings live as columns."""
+
+    __tablename__ = "organizations"
+    __table_args__ = (
+        CheckConstraint("min_group_size >= 3", name="min_group_size"),
+        CheckConstraint("min_comment_group_size >= min_group_size", name="min_comment_group_size"),
+    )
+
+    name: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    window_days: Mapped[int] = mapped_column(default=180)
+    prior_weight: Mapped[float] = mapped_column(default=3.0)
+    min_group_size: Mapped[int] = mapped_column(default=3)
+    min_comment_group_size: Mapped[int] = mapped_column(default=5)
+    manager_group_minimum: Mapped[int] = mapped_column(default=3)
+    emerging_leader_score: Mapped[float] = mapped_column(default=60.0)
+    leader_lower_bound: Mapped[float] = mapped_column(default=65.0)
+    leader_follower_share: Mapped[float] = mapped_column(default=0.5)
+    gap_threshold: Mapped[float] = mapped_column(default=1.0)
+    reflection_cadence_days: Mapped[int] = mapped_column(default=90)
+    feedback_retention_days: Mapped[int | None] = mapped_column(default=None)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class ApiKey(TenantMixin, Base):
+    """A credential of one organization. Only a SHA-256 of the secret part is stored."""
+
+    __tablename__ = "api_keys"
+    __table_args__ = (
+        ForeignKeyConstraint(["org_id"], ["organizations.org_id"], ondelete="CASCADE"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    scopes: Mapped[list[str]] = mapped_column(JSON)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)

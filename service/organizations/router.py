@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response, status
+
+from service.auth import Admin, Reader
+from service.db import SessionDep
+from service.http import IfMatchHeader, Page, PageQuery, check_if_match, set_etag
+from service.ids import id_pattern
+from service.organizations import service
+from service.organizations.schemas import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyOut,
+    OrganizationOut,
+    OrganizationPatch,
+)
+from service.responses import READ, UPDATE, WRITE
+from service.routing import CallingRoute, secret_response
+
+router = APIRouter(prefix="/v1", route_class=CallingRoute)
+
+KeyId = Annotated[
+    str,
+    Path(
+        pattern=id_pattern("key"),
+        description="API key id.",
+        examples=["key_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+    ),
+]
+
+
+@router.get(
+    "/organization",
+    operation_id="get_organization",
+    tags=["Organization"],
+    summary="Get your organization and its settings",
+    responses=READ,
+)
+def get_organization(principal: Reader, session: SessionDep, response: Response) -> OrganizationOut:
+    org = service.get_organization(session, principal.org_id)
+    set_etag(response, org.version)
+    return service.to_out(org)
+
+
+@router.patch(
+    "/organization",
+    operation_id="update_organization",
+    tags=["Organization"],
+    summary="Change the name or the scoring and privacy settings",
+    description="Settings are validated together: `min_group_size` never below 3, "
+    "`min_comment_group_size` ≥ `min_group_size`, `manager_group_minimum` 1 or ≥ "
+    "`min_group_size`. Requires `If-Match`.",
+    responses=UPDATE,
+)
+def update_organization(
+    principal: Admin,
+    session: SessionDep,
+    body: OrganizationPatch,
+    if_match: IfMatchHeader,
+    response: Response,
+) -> OrganizationOut:
+    org = service.get_organization(session, principal.org_id)
+    check_if_match(if_match, org.version)
+    service.update_organization(session, org, body)
+    set_etag(response, org.version)
+    return service.to_out(org)
+
+
+@router.get(
+    "/api-keys",
+    operation_id="list_api_keys",
+    tags=["API keys"],
+    summary="List your organization's API keys (never their secrets)",
+    responses=READ,
+)
+def list_api_keys(principal: Admin, session: SessionDep, page: PageQuery) -> Page[ApiKeyOut]:
+    keys, cursor = service.list_api_keys(session, principal.org_id, page)
+    return Page[ApiKeyOut](data=[service.key_out(k) for k in keys], next_cursor=cursor)
+
+
+@router.post(
+    "/api-keys",
+    operation_id="create_api_key",
+    tags=["API keys"],
+    summary="Create an API key; the key is shown once",
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE,
+)
+@secret_response
+def create_api_key(
+    principal: Admin, session: SessionDep, body: ApiKeyCreate, response: Response
+) -> ApiKeyCreated:
+    key, token = service.create_api_key(session, principal.org_id, body.name, body.scopes)
+    response.headers["Location"] = f"/v1/api-keys/{key.id}"
+    set_etag(response, 1 if key.revoked_at is None else 2)
+    return ApiKeyCreated(**service.key_out(key).model_dump(), key=token)
+
+
+@router.get(
+    "/api-keys/{key_id}",
+    operation_id="get_api_key",
+    tags=["API keys"],
+    summary="Get an API key (never its secret)",
+    responses=READ,
+)
+def get_api_key(
+    principal: Admin, session: SessionDep, key_id: KeyId, response: Response
+) -> ApiKeyOut:
+    key = service.get_api_key(session, principal.org_id, key_id)
+    set_etag(response, 1 if key.revoked_at is None else 2)
+    return service.key_out(key)
+
+
+@router.post(
+    "/api-keys/{key_id}/revoke",
+    operation_id="revoke_api_key",
+    tags=["API keys"],
+    summary="Revoke an API key, effective at once",
+    responses=WRITE,
+)
+def revoke_api_key(
+    principal: Admin, session: SessionDep, key_id: KeyId, response: Response
+) -> ApiKeyOut:
+    key = service.get_api_key(session, principal.org_id, key_id)
+    service.revoke_api_key(session, key)
+    set_etag(response, 2)
+    return service.key_out(key)

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field, model_validator
+
+from service.auth import Scope
+from service.http import Schema, omittable
+from service.types import Name
+
+WindowDays = Annotated[int, Field(ge=7, le=730, description="Scoring window in days (7–730).")]
+PriorWeight = Annotated[
+    float, Field(ge=0, le=50, description="C: pseudo-respondents shrinking toward the org mean.")
+]
+MinGroupSize = Annotated[
+    int, Field(ge=3, le=100, description="Smallest group any shown aggregate covers (≥ 3).")
+]
+MinCommentGroupSize = Annotated[
+    int, Field(ge=3, le=100, description="Smallest group any shown free text covers (≥ min).")
+]
+ManagerGroupMinimum = Annotated[
+    int,
+    Field(ge=1, le=100, description="1, or ≥ `min_group_size`: the manager group's minimum."),
+]
+Score = Annotated[float, Field(ge=0, le=100)]
+Share = Annotated[float, Field(ge=0, le=1)]
+GapThreshold = Annotated[float, Field(ge=0.25, le=4)]
+CadenceDays = Annotated[int, Field(ge=7, le=366)]
+RetentionDays = Annotated[int, Field(ge=30, le=3650)]
+
+
+class OrganizationSettings(Schema):
+    """Scoring and privacy settings (DOMAIN.md). Every field has the documented default."""
+
+    window_days: WindowDays = 180
+    prior_weight: PriorWeight = 3.0
+    min_group_size: MinGroupSize = 3
+    min_comment_group_size: MinCommentGroupSize = 5
+    manager_group_minimum: ManagerGroupMinimum = 3
+    emerging_leader_score: Score = Field(60.0, description="Score for `emerging_leader`.")
+    leader_lower_bound: Score = Field(65.0, description="Interval lower bound for `leader`.")
+    leader_follower_share: Share = Field(0.5, description="Followers / n needed for `leader`.")
+    gap_threshold: GapThreshold = Field(1.0, description="Self-vs-others gap that counts.")
+    reflection_cadence_days: CadenceDays = Field(90, description="Default reflection cadence.")
+    feedback_retention_days: RetentionDays | None = Field(
+        None, description="Feedback older than this is deleted; `null` keeps it."
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> OrganizationSettings:
+        if self.min_comment_group_size < self.min_group_size:
+            raise ValueError("min_comment_group_size must be at least min_group_size")
+        if self.manager_group_minimum != 1 and self.manager_group_minimum < self.min_group_size:
+            raise ValueError("manager_group_minimum must be 1 or at least min_group_size")
+        return self
+
+
+class OrganizationSettingsPatch(Schema):
+    """Settings to change; omitted ones keep their value."""
+
+    window_days: WindowDays = omittable(description="Scoring window in days.", examples=[90])
+    prior_weight: PriorWeight = omittable(description="C of the shrinkage.", examples=[3])
+    min_group_size: MinGroupSize = omittable(description="≥ 3.", examples=[3])
+    min_comment_group_size: MinCommentGroupSize = omittable(
+        description="≥ min_group_size.", examples=[5]
+    )
+    manager_group_minimum: ManagerGroupMinimum = omittable(
+        description="1 or ≥ min_group_size.", examples=[3]
+    )
+    emerging_leader_score: Score = omittable(description="0–100.", examples=[60])
+    leader_lower_bound: Score = omittable(description="0–100.", examples=[65])
+    leader_follower_share: Share = omittable(description="0–1.", examples=[0.5])
+    gap_threshold: GapThreshold = omittable(description="0.25–4.", examples=[1.0])
+    reflection_cadence_days: CadenceDays = omittable(description="7–366.", examples=[90])
+    feedback_retention_days: RetentionDays | None = omittable(
+        description="≥ 30, or `null` to keep feedback.", examples=[365]
+    )
+
+
+class OrganizationOut(Schema):
+    id: str = Field(description="Organization id.", examples=["org_01JD5ZQ8W4M3KXHNB7T2C9V6RE"])
+    name: str = Field(description="Display name.", examples=["Acme AB"])
+    settings: OrganizationSettings
+    created_at: datetime
+    updated_at: datetime
+
+
+class OrganizationPatch(Schema):
+    name: Name = omittable(description="Display name.", examples=["Acme Group AB"])
+    settings: OrganizationSettingsPatch = omittable(description="Settings to change.")
+
+
+class ApiKeyCreate(Schema):
+    name: Name = Field(description="What the key is for.", examples=["HR sync (production)"])
+    scopes: list[Scope] = Field(
+        min_length=1,
+        max_length=3,
+        description="`read`, `write` (implies read), `admin` (implies both).",
+        examples=[["read", "write"]],
+    )
+
+
+class ApiKeyOut(Schema):
+    id: str = Field(examples=["key_01JD5ZQ8W4M3KXHNB7T2C9V6RE"])
+    name: str
+    scopes: list[Scope]
+    prefix: str = Field(description="The key's first characters, to recognise it.")
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class ApiKeyCreated(ApiKeyOut):
+    key: str = Field(description="The API key. Shown once: store it now.")

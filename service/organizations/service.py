@@ -1,0 +1,124 @@
+"""Organizations, their settings and API keys. Flushes only: the caller owns the commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.auth import Scope, new_key_material
+from service.db import utcnow
+from service.errors import NotFound, Unprocessable
+from service.http import PageParams, paginate
+from service.ids import new_id
+from service.organizations.models import ApiKey, Organization
+from service.organizations.schemas import (
+    ApiKeyOut,
+    OrganizationOut,
+    OrganizationPatch,
+    OrganizationSettings,
+)
+
+SETTING_FIELDS = tuple(OrganizationSettings.model_fields)
+
+
+def settings_of(org: Organization) -> OrganizationSettings:
+    return OrganizationSettings.model_validate({f: getattr(org, f) for f in SETTING_FIELDS})
+
+
+def to_out(org: Organization) -> OrganizationOut:
+    return OrganizationOut(
+        id=org.org_id,
+        name=org.name,
+        settings=settings_of(org),
+        created_at=org.created_at,
+        updated_at=org.updated_at,
+    )
+
+
+def create_organization(session: Session, name: str) -> Organization:
+    org = Organization(org_id=new_id("org"), name=name)
+    session.add(org)
+    session.flush()
+    return org
+
+
+def get_organization(session: Session, org_id: str) -> Organization:
+    org = session.get(Organization, org_id)
+    if org is None:
+        raise NotFound("No such organization.")
+    return org
+
+
+def update_organization(session: Session, org: Organization, patch: OrganizationPatch) -> None:
+    if patch.name is not None:
+        org.name = patch.name
+    if patch.settings is not None:
+        changes = patch.settings.model_dump(exclude_unset=True)
+        merged = settings_of(org).model_dump() | changes
+        try:
+            OrganizationSettings.model_validate(merged)
+        except ValidationError as exc:
+            raise Unprocessable(
+                "The settings are inconsistent with each other.",
+                errors=[{"field": "settings", "message": str(e["msg"])} for e in exc.errors()],
+            ) from exc
+        for field, value in changes.items():
+            setattr(org, field, value)
+    org.updated_at = utcnow()
+    session.flush()
+
+
+def create_api_key(
+    session: Session, org_id: str, name: str, scopes: Iterable[Scope]
+) -> tuple[ApiKey, str]:
+    key_id = new_id("key")
+    token, secret_hash = new_key_material(org_id, key_id)
+    key = ApiKey(
+        org_id=org_id,
+        id=key_id,
+        name=name,
+        scopes=sorted({str(s) for s in scopes}),
+        secret_hash=secret_hash,
+        created_at=utcnow(),
+    )
+    session.add(key)
+    session.flush()
+    return key, token
+
+
+def key_out(key: ApiKey) -> ApiKeyOut:
+    return ApiKeyOut(
+        id=key.id,
+        name=key.name,
+        scopes=[Scope(s) for s in key.scopes],
+        prefix=f"csk_{key.org_id.removeprefix('org_')}_{key.id.removeprefix('key_')[:8]}",
+        created_at=key.created_at,
+        revoked_at=key.revoked_at,
+    )
+
+
+def get_api_key(session: Session, org_id: str, key_id: str) -> ApiKey:
+    key = session.get(ApiKey, (org_id, key_id))
+    if key is None:
+        raise NotFound(f"No API key {key_id}.")
+    return key
+
+
+def list_api_keys(
+    session: Session, org_id: str, page: PageParams
+) -> tuple[list[ApiKey], str | None]:
+    stmt = select(ApiKey).where(ApiKey.org_id == org_id)
+    return paginate(session, stmt, [ApiKey.id], page, lambda k: [k.id])
+
+
+def revoke_api_key(session: Session, key: ApiKey) -> None:
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+        session.flush()
+
+
+def find_org_by_name(session: Session, name: str) -> Organization | None:
+    return session.scalars(select(Organization).where(Organization.name == name)).first()

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field
+
+from service.http import Schema, omittable
+from service.ids import id_pattern
+from service.types import Email, ExternalId, Name, ShortLine
+
+PersonId = Annotated[
+    str,
+    Field(
+        pattern=id_pattern("per"),
+        description="Person id.",
+        examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+    ),
+]
+
+_NAME = Field(description="Name as shown in the HR system.", examples=["Ada Lindqvist"])
+_TITLE = Field(None, description="Job title.", examples=["Head of Customer Success"])
+_EMAIL = Field(None, description="Work e-mail address.", examples=["ada@example.com"])
+
+
+class PersonCreate(Schema):
+    """A person of the directory."""
+
+    external_id: ExternalId
+    display_name: Name = _NAME
+    email: Email | None = _EMAIL
+    title: ShortLine | None = _TITLE
+    manager_id: PersonId | None = Field(None, description="Their manager (a person id).")
+
+
+class PersonPatch(Schema):
+    """Fields to change; omitted ones keep their value, `null` clears an optional one."""
+
+    external_id: ExternalId = omittable()
+    display_name: Name = omittable(
+        description="Name as shown in the HR system.", examples=["Ada Lindqvist"]
+    )
+    email: Email | None = omittable(
+        description="Work e-mail address.", examples=["ada@example.com"]
+    )
+    title: ShortLine | None = omittable(description="Job title.", examples=["Head of Sales"])
+    manager_id: PersonId | None = omittable(description="Their manager (a person id).")
+
+
+class PersonOut(Schema):
+    id: PersonId
+    external_id: str = Field(description="The HR system's id.", examples=["E-10042"])
+    display_name: str = _NAME
+    email: str | None = _EMAIL
+    title: str | None = _TITLE
+    manager_id: str | None = Field(
+        description="Their manager's person id.", examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RF"]
+    )
+    created_at: datetime = Field(description="When Calling first stored this person.")
+    updated_at: datetime = Field(description="When this person last changed.")
+
+
+class PersonUpsert(Schema):
+    """One row of a bulk upsert, matched on `external_id`."""
+
+    external_id: ExternalId
+    display_name: Name = _NAME
+    email: Email | None = _EMAIL
+    title: ShortLine | None = _TITLE
+    manager_external_id: ExternalId | None = Field(
+        None, description="Their manager's `external_id` (in this batch or already stored)."
+    )
+
+
+class BulkUpsert(Schema):
+    people: list[PersonUpsert] = Field(
+        min_length=1, max_length=1000, description="Up to 1,000 people, applied in one transaction."
+    )
+
+
+class UpsertStatus(StrEnum):
+    created = "created"
+    updated = "updated"
+    unchanged = "unchanged"
+
+
+class UpsertResult(Schema):
+    index: int = Field(description="Position in the request.", examples=[0])
+    external_id: str = Field(examples=["E-10042"])
+    id: str = Field(description="The person's id.", examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"])
+    status: UpsertStatus = Field(description="What happened to this row.")
+
+
+class BulkUpsertResult(Schema):
+    data: list[UpsertResult] = Field(description="One result per row, in request order.")

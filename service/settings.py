@@ -1,0 +1,69 @@
+"""Configuration: one `Settings` object, read from `CALLING_*` environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SQLITE_PATH = Path("calling.db")
+INSECURE_DEV_SECRET = "calling-development-secret-do-not-use-in-production"  # noqa: S105
+
+
+class Settings(BaseSettings):
+    """Every knob of the service. Documented in the README's configuration table."""
+
+    model_config = SettingsConfigDict(env_prefix="CALLING_", extra="ignore")
+
+    environment: Literal["development", "production"] = Field(
+        default="development",
+        description="`production` refuses insecure defaults (the development secret).",
+    )
+    database_url: str = Field(
+        default=f"sqlite:///{DEFAULT_SQLITE_PATH}",
+        description="SQLAlchemy URL; plain postgresql:// URLs get the psycopg driver.",
+    )
+    secret_key: SecretStr = Field(
+        default=SecretStr(INSECURE_DEV_SECRET),
+        description="Server secret (pseudonymous respondent keys). Never in the database.",
+    )
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
+    db_pool_size: int = Field(default=10, ge=1)
+    db_pool_timeout_seconds: float = Field(default=5.0, gt=0)
+    db_statement_timeout_ms: int = Field(default=10_000, ge=100)
+    readiness_timeout_seconds: float = Field(default=2.0, gt=0)
+    idempotency_ttl_hours: int = Field(default=24, ge=24)
+    idempotency_lock_seconds: int = Field(default=60, ge=1)
+    log_level: str = Field(default="INFO")
+
+    @model_validator(mode="after")
+    def _refuse_insecure_production(self) -> Settings:
+        if self.environment == "production":
+            secret = self.secret_key.get_secret_value()
+            if secret == INSECURE_DEV_SECRET or len(secret) < 32:
+                raise ValueError(
+                    "CALLING_SECRET_KEY must be set to a random value of at least 32 characters "
+                    "when CALLING_ENVIRONMENT=production"
+                )
+        return self
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The database URL with an explicit driver (`postgresql://` → psycopg 3)."""
+        url = self.database_url
+        for prefix in ("postgresql://", "postgres://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix) :]
+        return url
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.sqlalchemy_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
