@@ -125,12 +125,25 @@ async def _service_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _is_missing_if_match(error: Any) -> bool:
+    loc = [str(p).lower() for p in error.get("loc", ())]
+    return error.get("type") == "missing" and loc == ["header", "if-match"]
+
+
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = list(exc.errors())
     if any(e.get("type") == "json_invalid" for e in errors):
         return problem_response(
             request, 400, "malformed-json", "Malformed JSON", "The request body is not valid JSON."
+        )
+    if any(_is_missing_if_match(e) for e in errors):
+        return problem_response(
+            request,
+            PreconditionRequired.status,
+            PreconditionRequired.slug,
+            PreconditionRequired.title,
+            "This update needs `If-Match` with the ETag you read, so no change is lost.",
         )
     fields = [
         {"field": _field_path(e.get("loc", ())), "message": str(e.get("msg"))} for e in errors

@@ -43,7 +43,9 @@ class Page(Schema, Generic[T]):
     )
 
 
-class PageParams(Schema):
+class PageParams(BaseModel):
+    """`limit` and `cursor` of a collection (other query parameters are the filters)."""
+
     limit: int = Field(20, ge=1, le=100, description="Items per page (1–100).")
     cursor: str | None = Field(
         None, max_length=512, description="Opaque cursor from a previous page's `next_cursor`."

@@ -1,0 +1,177 @@
+"""Test fixtures: every database test runs on SQLite and on PostgreSQL.
+
+Schemas are made by the real Alembic migrations. Each test starts from empty tables
+(truncated after every test), so tests never share state and may commit for real.
+PostgreSQL tests skip with a clear message when no server is reachable, unless CI=true,
+where they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session
+
+from service.app import create_app
+from service.auth import Scope
+from service.db import make_engine, make_sessionmaker
+from service.migrate import upgrade
+from service.models import Base
+from service.organizations.service import create_api_key, create_organization
+from service.settings import Settings
+
+PG_ADMIN_URL = os.environ.get(
+    "CALLING_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+IN_CI = os.environ.get("CI", "").lower() == "true"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def pg_available() -> str | None:
+    """None when PostgreSQL answers, else the reason."""
+    try:
+        engine = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}".splitlines()[0]
+    return None
+
+
+def create_pg_database(name: str) -> str:
+    """(Re)create an empty database; return its URL."""
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_pg_database(name: str) -> None:
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def require_pg() -> None:
+    reason = pg_available()
+    if reason is None:
+        return
+    if IN_CI:
+        pytest.fail(f"PostgreSQL is required when CI=true but is not reachable: {reason}")
+    pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL} ({reason}); "
+                "start it or set CALLING_TEST_PG_URL")
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated, empty database for this test session and backend."""
+    if backend == "sqlite":
+        path: Path = tmp_path_factory.mktemp("db") / "calling.db"
+        url = f"sqlite:///{path}"
+        upgrade(Settings(database_url=url))
+        yield url
+        return
+    require_pg()
+    name = f"calling_test_{_worker()}"
+    url = create_pg_database(name)
+    upgrade(Settings(database_url=url))
+    yield url
+    drop_pg_database(name)
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url)
+
+
+@pytest.fixture(scope="session")
+def engine(settings: Settings) -> Iterator[Engine]:
+    engine = make_engine(settings)
+    yield engine
+    engine.dispose()
+
+
+def _empty_all_tables(engine: Engine) -> None:
+    tables = list(reversed(Base.metadata.sorted_tables))
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Engine]:
+    """The database, emptied after the test."""
+    yield engine
+    _empty_all_tables(engine)
+
+
+@pytest.fixture
+def session(db: Engine) -> Iterator[Session]:
+    with make_sessionmaker(db)() as session:
+        yield session
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings) -> FastAPI:
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: FastAPI, db: Engine) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+@dataclass
+class Tenant:
+    org_id: str
+    admin_key: str
+    keys: dict[str, str]
+
+    def headers(self, scope: str = "admin", **extra: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.keys[scope]}", **extra}
+
+
+def make_tenant(engine: Engine, name: str) -> Tenant:
+    with make_sessionmaker(engine)() as session, session.begin():
+        org = create_organization(session, name)
+        keys = {
+            scope.value: create_api_key(session, org.org_id, f"{scope} key", [scope])[1]
+            for scope in Scope
+        }
+        return Tenant(org_id=org.org_id, admin_key=keys["admin"], keys=keys)
+
+
+@pytest.fixture
+def tenant(db: Engine) -> Tenant:
+    return make_tenant(db, "Org A")
+
+
+@pytest.fixture
+def other_tenant(db: Engine) -> Tenant:
+    return make_tenant(db, "Org B")
