@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def _replay(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, Replay)
         try:
-            status, headers, body = replay_response(exc.record)
+            status, headers, body = replay_response(exc)
         except ServiceError as error:
             return problem_response(
                 request, error.status, error.slug, error.title, error.detail, headers=error.headers

@@ -74,8 +74,10 @@ def require_pg() -> None:
         return
     if IN_CI:
         pytest.fail(f"PostgreSQL is required when CI=true but is not reachable: {reason}")
-    pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL} ({reason}); "
-                "start it or set CALLING_TEST_PG_URL")
+    pytest.skip(
+        f"PostgreSQL not reachable at {PG_ADMIN_URL} ({reason}); "
+        "start it or set CALLING_TEST_PG_URL"
+    )
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

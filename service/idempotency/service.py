@@ -26,10 +26,14 @@ REPLAYED_HEADERS = ("location", "etag", "content-type")
 SECRET_MARKER = "x-calling-secret-response"  # noqa: S105 - a header name, not a secret
 
 
-class Replay(Exception):
+class Replay(Exception):  # noqa: N818 - not an error: a stored response to send again
+    """Raised with a copy of the stored response (the session is rolled back after it)."""
+
     def __init__(self, record: IdempotencyRecord) -> None:
         super().__init__(record.key)
-        self.record = record
+        self.status_code = record.status_code
+        self.headers = dict(record.headers)
+        self.body = bytes(record.body)
 
 
 def fingerprint(method: str, path: str, body: bytes) -> str:
@@ -106,12 +110,10 @@ def claim(
     return IdempotencyClaim(org_id=org_id, key=key, fingerprint=fingerprint_, ttl=ttl)
 
 
-def replay_response(record: IdempotencyRecord) -> tuple[int, dict[str, str], bytes]:
-    if SECRET_MARKER in record.headers:
+def replay_response(replay: Replay) -> tuple[int, dict[str, str], bytes]:
+    if SECRET_MARKER in replay.headers:
         raise Conflict(
             "The first request with this Idempotency-Key succeeded; its response held a secret "
             "that is shown only once. If it was lost, revoke that key and create another."
         )
-    headers = dict(record.headers)
-    headers["Idempotent-Replayed"] = "true"
-    return record.status_code, headers, record.body
+    return replay.status_code, {**replay.headers, "Idempotent-Replayed": "true"}, replay.body

@@ -90,12 +90,16 @@ def test_deleting_a_manager_unlinks_reports(client: TestClient, tenant: Tenant) 
     boss = create(client, tenant, external_id="BOSS")
     report = create(client, tenant, external_id="R", manager_id=boss["id"])
     etag = client.get(f"/v1/people/{boss['id']}", headers=tenant.headers()).headers["etag"]
-    assert client.delete(
-        f"/v1/people/{boss['id']}", headers=tenant.headers(**{"If-Match": etag})
-    ).status_code == 204
-    assert client.get(f"/v1/people/{report['id']}", headers=tenant.headers()).json()[
-        "manager_id"
-    ] is None
+    assert (
+        client.delete(
+            f"/v1/people/{boss['id']}", headers=tenant.headers(**{"If-Match": etag})
+        ).status_code
+        == 204
+    )
+    assert (
+        client.get(f"/v1/people/{report['id']}", headers=tenant.headers()).json()["manager_id"]
+        is None
+    )
 
 
 def test_pagination_and_filters(client: TestClient, tenant: Tenant) -> None:

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import Tenant
+
+DEFAULTS = {
+    "window_days": 180,
+    "prior_weight": 3.0,
+    "min_group_size": 3,
+    "min_comment_group_size": 5,
+    "manager_group_minimum": 3,
+    "emerging_leader_score": 60.0,
+    "leader_lower_bound": 65.0,
+    "leader_follower_share": 0.5,
+    "gap_threshold": 1.0,
+    "reflection_cadence_days": 90,
+    "feedback_retention_days": None,
+}
+
+
+def test_settings_have_documented_defaults(client: TestClient, tenant: Tenant) -> None:
+    response = client.get("/v1/organization", headers=tenant.headers("read"))
+    assert response.status_code == 200
+    assert response.json()["id"] == tenant.org_id
+    assert response.json()["settings"] == DEFAULTS
+    assert response.headers["etag"] == '"1"'
+
+
+def test_update_settings(client: TestClient, tenant: Tenant) -> None:
+    response = client.patch(
+        "/v1/organization",
+        json={
+            "settings": {
+                "min_group_size": 4,
+                "min_comment_group_size": 6,
+                "manager_group_minimum": 4,
+            }
+        },
+        headers=tenant.headers(**{"If-Match": '"1"'}),
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["settings"]["min_group_size"] == 4
+    assert response.headers["etag"] == '"2"'
+
+
+def test_settings_rules(client: TestClient, tenant: Tenant) -> None:
+    headers = tenant.headers(**{"If-Match": '"1"'})
+    for bad in (
+        {"min_group_size": 2},
+        {"window_days": 6},
+        {"gap_threshold": 5},
+        {"feedback_retention_days": 10},
+        {"min_group_size": 6},  # above the stored min_comment_group_size (5)
+        {"manager_group_minimum": 2},
+        {"window_days": None},
+    ):
+        response = client.patch("/v1/organization", json={"settings": bad}, headers=headers)
+        assert response.status_code == 422, bad
+        assert response.headers["content-type"] == "application/problem+json"
+    lone_manager = client.patch(
+        "/v1/organization", json={"settings": {"manager_group_minimum": 1}}, headers=headers
+    )
+    assert lone_manager.status_code == 200
+    unchanged = client.get("/v1/organization", headers=tenant.headers()).json()["settings"]
+    assert unchanged == {**DEFAULTS, "manager_group_minimum": 1}
+
+
+def test_only_admins_change_settings(client: TestClient, tenant: Tenant) -> None:
+    response = client.patch(
+        "/v1/organization",
+        json={"name": "x"},
+        headers=tenant.headers("write", **{"If-Match": '"1"'}),
+    )
+    assert response.status_code == 403
+
+
+def test_org_id_cannot_be_mass_assigned(client: TestClient, tenant: Tenant) -> None:
+    response = client.patch(
+        "/v1/organization",
+        json={"id": "org_01JD5ZQ8W4M3KXHNB7T2C9V6RE"},
+        headers=tenant.headers(**{"If-Match": '"1"'}),
+    )
+    assert response.status_code == 422
