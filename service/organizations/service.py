@@ -20,6 +20,7 @@ from service.organizations.schemas import (
     OrganizationPatch,
     OrganizationSettings,
 )
+from service.reflection_prompts.builtin import seed_built_in_prompts
 
 SETTING_FIELDS = tuple(OrganizationSettings.model_fields)
 
@@ -42,6 +43,7 @@ def create_organization(session: Session, name: str) -> Organization:
     org = Organization(org_id=new_id("org"), name=name)
     session.add(org)
     session.flush()
+    seed_built_in_prompts(session, org.org_id)
     return org
 
 
