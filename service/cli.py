@@ -51,10 +51,13 @@ def serve(
     ] = True,
 ) -> None:
     """Start the API (migrating the database first)."""
+    import signal
+
     import uvicorn
 
     from service.demo import create_demo, is_empty
     from service.migrate import upgrade
+    from service.observability.logging import logging_config
 
     settings = get_settings()
     if migrate_first:
@@ -73,6 +76,10 @@ def serve(
                 f"Open {base}/docs, click Authorize and paste the key, or:\n\n"
                 f"    curl -H 'Authorization: Bearer {token}' {base}/v1/beliefs\n"
             )
+    # uvicorn drains in-flight requests on SIGTERM/SIGINT, then re-raises the signal; with
+    # these handlers in place the drained process exits 0 instead of "killed by SIGTERM".
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: None)
     uvicorn.run(
         "service.app:create_app",
         factory=True,
@@ -80,6 +87,8 @@ def serve(
         port=port,
         proxy_headers=True,
         timeout_graceful_shutdown=20,
+        log_config=logging_config(settings.log_level),
+        access_log=False,  # ours (`calling.access`, JSON) replaces uvicorn's
     )
 
 

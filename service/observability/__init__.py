@@ -1,0 +1,1 @@
+"""Telemetry: Prometheus metrics (`/metrics`) and structured JSON logs with the request id."""
