@@ -26,16 +26,22 @@ _SECRET_BYTES = 20
 
 
 class Scope(StrEnum):
+    """What an API key may do: `read`, `write` (implies read and `feedback:submit`), `admin`
+    (implies all), or only `feedback:submit` (a survey tool that posts feedback and nothing
+    else)."""
+
     read = "read"
     write = "write"
     admin = "admin"
+    feedback_submit = "feedback:submit"
 
 
 # admin ⊇ write ⊇ read.
 _IMPLIED: dict[str, set[str]] = {
-    Scope.admin: {Scope.admin, Scope.write, Scope.read},
-    Scope.write: {Scope.write, Scope.read},
+    Scope.admin: {Scope.admin, Scope.write, Scope.read, Scope.feedback_submit},
+    Scope.write: {Scope.write, Scope.read, Scope.feedback_submit},
     Scope.read: {Scope.read},
+    Scope.feedback_submit: {Scope.feedback_submit},
 }
 
 
@@ -111,3 +117,4 @@ def require(scope: Scope) -> object:
 Reader = Annotated[Principal, require(Scope.read)]
 Writer = Annotated[Principal, require(Scope.write)]
 Admin = Annotated[Principal, require(Scope.admin)]
+FeedbackSubmitter = Annotated[Principal, require(Scope.feedback_submit)]

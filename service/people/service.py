@@ -150,7 +150,14 @@ def update_person(session: Session, person: Person, body: PersonPatch) -> None:
 
 
 def delete_person(session: Session, person: Person) -> None:
-    """Remove a person; their reports lose the manager link. What is about them goes."""
+    """Erase a person: their reports lose the manager link; what is *about* them (beliefs,
+    reflections, feedback about them) goes; feedback they *gave* stays only as anonymous
+    numeric contributions."""
+    from service.feedback.service import erase_respondent  # feedback builds on people
+    from service.trust.aggregates import forget_leader
+
+    erase_respondent(session, person.org_id, person.id, utcnow())
+    forget_leader(session, person.org_id, person.id, utcnow())
     session.execute(
         update(Person)
         .where(Person.org_id == person.org_id, Person.manager_id == person.id)

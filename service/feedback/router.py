@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
+
+from service.auth import Admin, FeedbackSubmitter, Reader, Scope
+from service.db import SessionDep, utcnow
+from service.feedback import service
+from service.feedback.models import Feedback
+from service.feedback.schemas import FeedbackCreate, FeedbackOut
+from service.http import Page, PageQuery
+from service.ids import id_pattern
+from service.organizations.service import get_organization
+from service.responses import READ, WRITE
+from service.routing import CallingRoute
+from service.types import AwareDatetime
+
+router = APIRouter(prefix="/v1/feedback", tags=["Feedback"], route_class=CallingRoute)
+
+FeedbackIdPath = Annotated[
+    str,
+    Path(
+        pattern=id_pattern("fbk"),
+        description="Feedback id.",
+        examples=["fbk_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+    ),
+]
+
+
+def feedback_in_org(
+    principal: Reader, session: SessionDep, feedback_id: FeedbackIdPath
+) -> Feedback:
+    return service.get_feedback(session, principal.org_id, feedback_id)
+
+
+FeedbackDep = Annotated[Feedback, Depends(feedback_in_org)]
+
+
+@router.post(
+    "",
+    operation_id="create_feedback",
+    summary="Give feedback about a leader",
+    description="Append-only. Anonymous by default: no respondent id, e-mail or IP is stored, "
+    "and the answers are never readable one by one — only aggregates show them. The answer "
+    "is a receipt. Needs `write` or the narrow `feedback:submit` scope.",
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE,
+)
+def create_feedback(
+    principal: FeedbackSubmitter,
+    session: SessionDep,
+    request: Request,
+    body: FeedbackCreate,
+    response: Response,
+) -> FeedbackOut:
+    org = get_organization(session, principal.org_id)
+    secret = request.app.state.settings.secret_key.get_secret_value()
+    feedback = service.create_feedback(session, org, body, secret, utcnow())
+    response.headers["Location"] = f"/v1/feedback/{feedback.id}"
+    response.headers["ETag"] = '"1"'
+    return service.to_out(session, feedback, admin=False)
+
+
+@router.get(
+    "",
+    operation_id="list_feedback",
+    summary="List feedback receipts",
+    description="Receipts (id, leader, date). `content` only for attributed feedback, with an "
+    "`admin` key.",
+    responses=READ,
+)
+def list_feedback(
+    principal: Reader,
+    session: SessionDep,
+    page: PageQuery,
+    leader_id: Annotated[
+        str | None,
+        Query(
+            pattern=id_pattern("per"),
+            description="Only about this leader.",
+            examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        ),
+    ] = None,
+    updated_since: Annotated[
+        AwareDatetime | None,
+        Query(
+            description="Submitted or retracted at or after this time.",
+            examples=["2026-01-01T00:00:00Z"],
+        ),
+    ] = None,
+) -> Page[FeedbackOut]:
+    rows, cursor = service.list_feedback(
+        session, principal.org_id, page, leader_id=leader_id, updated_since=updated_since
+    )
+    admin = principal.allows(Scope.admin)
+    return Page[FeedbackOut](
+        data=[service.to_out(session, f, admin=admin) for f in rows], next_cursor=cursor
+    )
+
+
+@router.get(
+    "/{feedback_id}", operation_id="get_feedback", summary="Get a feedback receipt", responses=READ
+)
+def get_feedback(
+    principal: Reader, session: SessionDep, feedback: FeedbackDep, response: Response
+) -> FeedbackOut:
+    response.headers["ETag"] = '"2"' if feedback.retracted_at else '"1"'
+    return service.to_out(session, feedback, admin=principal.allows(Scope.admin))
+
+
+@router.post(
+    "/{feedback_id}/retract",
+    operation_id="retract_feedback",
+    summary="Retract feedback (admin)",
+    description="It stops counting at once in the kept aggregates; the respondent's previous "
+    "response, if any, counts again. Published figures follow the usual publication steps.",
+    responses=WRITE,
+)
+def retract_feedback(
+    principal: Admin, session: SessionDep, feedback: FeedbackDep, response: Response
+) -> FeedbackOut:
+    org = get_organization(session, principal.org_id)
+    service.retract_feedback(session, org, feedback, utcnow())
+    response.headers["ETag"] = '"2"'
+    return service.to_out(session, feedback, admin=True)

@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field, model_validator
+
+from service.http import Schema
+from service.ids import id_pattern
+from service.types import LongText, Reference
+
+Likert = Annotated[int, Field(ge=1, le=5)]
+ANSWERS_EXAMPLE = {"trust": 4, "greater_good": 5, "want_to_follow": 4, "leaned_on": 3}
+RATINGS_EXAMPLE = [{"belief_id": "blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE", "rating": 4}]
+
+
+class Relationship(StrEnum):
+    """How the respondent relates to the leader."""
+
+    manager = "manager"
+    direct_report = "direct_report"
+    peer = "peer"
+    internal_customer = "internal_customer"
+    external_customer = "external_customer"
+    supplier = "supplier"
+    other = "other"
+
+
+class TrustAnswers(Schema):
+    """The four trust items, 1 (strongly disagree) to 5 (strongly agree); at least one."""
+
+    trust: Likert | None = Field(None, description="I can trust this person.", examples=[4])
+    greater_good: Likert | None = Field(
+        None,
+        description="This person works for the greater good — for us and for the organization.",
+        examples=[5],
+    )
+    want_to_follow: Likert | None = Field(
+        None,
+        description="I don't just follow this person because I have to; I want to.",
+        examples=[4],
+    )
+    leaned_on: Likert | None = Field(
+        None, description="I have leaned on this person when it mattered.", examples=[3]
+    )
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> TrustAnswers:
+        if all(v is None for v in self.model_dump().values()):
+            raise ValueError("answer at least one of the four trust items")
+        return self
+
+
+class BeliefRating(Schema):
+    """How visibly the leader lives one of their active beliefs (1–5)."""
+
+    belief_id: str = Field(
+        pattern=id_pattern("blf"),
+        description="One of the leader's active beliefs.",
+        examples=["blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+    )
+    rating: Likert = Field(
+        description="How visibly the leader lives this belief (1–5).", examples=[4]
+    )
+
+
+class AttributedRespondent(Schema):
+    """The respondent is named: a person in the directory (admins can read the answers)."""
+
+    person_id: str = Field(
+        pattern=id_pattern("per"),
+        description="The respondent (person id).",
+        examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RF"],
+    )
+
+
+class AnonymousRespondent(Schema):
+    """The respondent stays anonymous. With a `reference` (your own stable id for them,
+    stored only as a keyed hash and never returned) a later answer supersedes an earlier
+    one; without it every response counts once."""
+
+    reference: Reference | None = Field(
+        None,
+        description="Your stable, opaque reference for the respondent.",
+        examples=["survey-7f3a2c"],
+    )
+
+
+class FeedbackCreate(Schema):
+    """One response about a leader: anonymous unless `respondent` names a person."""
+
+    leader_id: str = Field(
+        pattern=id_pattern("per"),
+        description="The leader (person id).",
+        examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+    )
+    relationship: Relationship = Field(
+        description="The respondent's relationship to the leader.", examples=["direct_report"]
+    )
+    answers: TrustAnswers = Field(description="The four trust items.", examples=[ANSWERS_EXAMPLE])
+    belief_ratings: list[BeliefRating] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Optional per-belief ratings (the leader's active beliefs, each once).",
+        examples=[RATINGS_EXAMPLE],
+    )
+    needs: LongText | None = Field(
+        None,
+        description="What the respondent needs.",
+        examples=["Clearer priorities for the quarter."],
+    )
+    dreams: LongText | None = Field(
+        None,
+        description="What they dream of for their job and the organization.",
+        examples=["A team that owns the customer experience end to end."],
+    )
+    respondent: AttributedRespondent | AnonymousRespondent = Field(
+        default_factory=lambda: AnonymousRespondent(),
+        description='Who answers: `{"person_id": …}` makes the feedback attributed; '
+        '`{"reference": …}` or `{}` keeps it anonymous (the default).',
+        examples=[{"reference": "survey-7f3a2c"}],
+    )
+
+    @model_validator(mode="after")
+    def _each_belief_once(self) -> FeedbackCreate:
+        ids = [r.belief_id for r in self.belief_ratings]
+        if len(ids) != len(set(ids)):
+            raise ValueError("each belief may be rated once")
+        return self
+
+    @property
+    def anonymous(self) -> bool:
+        return isinstance(self.respondent, AnonymousRespondent)
+
+
+class FeedbackContent(Schema):
+    """What an attributed respondent said (admin keys only)."""
+
+    respondent_id: str | None = Field(
+        description="Who gave it (null after their erasure).",
+        examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RF"],
+    )
+    relationship: Relationship = Field(
+        description="Their relationship to the leader.", examples=["peer"]
+    )
+    answers: TrustAnswers = Field(
+        description="The four trust items.",
+        examples=[{"trust": 4, "greater_good": 5, "want_to_follow": 4, "leaned_on": 3}],
+    )
+    belief_ratings: list[BeliefRating] = Field(
+        description="Per-belief ratings.",
+        examples=[[{"belief_id": "blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE", "rating": 4}]],
+    )
+    needs: str | None = Field(description="What they need.", examples=["Clearer priorities."])
+    dreams: str | None = Field(description="What they dream of.", examples=["Ownership."])
+
+
+class FeedbackOut(Schema):
+    """A receipt for any feedback; `content` only for attributed feedback read by an admin."""
+
+    id: str = Field(description="Feedback id.", examples=["fbk_01JD5ZQ8W4M3KXHNB7T2C9V6RE"])
+    leader_id: str = Field(
+        description="The leader it is about.", examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"]
+    )
+    anonymous: bool = Field(description="Whether it was given anonymously.", examples=[True])
+    submitted_at: datetime = Field(
+        description="When it was received.", examples=["2026-03-01T09:30:00Z"]
+    )
+    retracted_at: datetime | None = Field(
+        description="When an admin retracted it.", examples=[None]
+    )
+    content: FeedbackContent | None = Field(
+        description="Attributed feedback read with an `admin` key; otherwise null. Anonymous "
+        "answers are never readable one by one.",
+        examples=[None],
+    )

@@ -1,0 +1,205 @@
+"""Feedback: append-only responses about a leader; only an admin may retract one.
+
+Anonymous feedback stores no respondent id, e-mail or IP: only a keyed hash of the
+platform's respondent reference (so a later answer supersedes an earlier one), under a
+per-organization key derived from the server secret, which never enters the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from service.beliefs.models import Belief
+from service.beliefs.schemas import BeliefStatus
+from service.errors import NotFound, Unprocessable
+from service.feedback.models import Feedback, FeedbackBeliefRating
+from service.feedback.schemas import (
+    AttributedRespondent,
+    BeliefRating,
+    FeedbackContent,
+    FeedbackCreate,
+    FeedbackOut,
+    Relationship,
+    TrustAnswers,
+)
+from service.http import PageParams, paginate
+from service.ids import new_id
+from service.organizations.models import Organization
+from service.people.models import Person
+from service.trust import aggregates
+
+ITEM_COLUMNS = ("trust", "greater_good", "want_to_follow", "leaned_on")
+
+
+def respondent_key(secret: str, org_id: str, subject: str) -> str:
+    """Pseudonymous, per-organization key of a respondent: HMAC(HMAC(secret, org), subject)."""
+    org_key = hmac.new(secret.encode(), f"calling/respondent/{org_id}".encode(), hashlib.sha256)
+    digest = hmac.new(org_key.digest(), subject.encode(), hashlib.sha256).hexdigest()
+    return f"rk_{digest}"
+
+
+def _field(field: str, message: str) -> Unprocessable:
+    return Unprocessable(f"{field}: {message}.", errors=[{"field": field, "message": message}])
+
+
+def create_feedback(
+    session: Session, org: Organization, body: FeedbackCreate, secret: str, now: datetime
+) -> Feedback:
+    org_id = org.org_id
+    if session.get(Person, (org_id, body.leader_id)) is None:
+        raise _field("leader_id", f"no person {body.leader_id} in this organization")
+    feedback_id = new_id("fbk")
+    respondent_id = None
+    if isinstance(body.respondent, AttributedRespondent):
+        respondent_id = body.respondent.person_id
+        if respondent_id == body.leader_id:
+            raise _field("respondent.person_id", "a leader cannot give feedback about themselves")
+        if session.get(Person, (org_id, respondent_id)) is None:
+            raise _field("respondent.person_id", f"no person {respondent_id} in this organization")
+        key = respondent_key(secret, org_id, f"person:{respondent_id}")
+    elif body.respondent.reference is not None:
+        key = respondent_key(secret, org_id, f"reference:{body.respondent.reference}")
+    else:
+        key = feedback_id
+    _check_belief_ratings(session, org_id, body.leader_id, body.belief_ratings)
+
+    feedback = Feedback(
+        org_id=org_id,
+        id=feedback_id,
+        leader_id=body.leader_id,
+        relationship=body.relationship,
+        needs=body.needs,
+        dreams=body.dreams,
+        anonymous=body.anonymous,
+        respondent_id=respondent_id,
+        respondent_key=key,
+        submitted_at=now,
+        **body.answers.model_dump(),
+    )
+    session.add(feedback)
+    session.flush()
+    session.add_all(
+        FeedbackBeliefRating(
+            org_id=org_id, feedback_id=feedback_id, belief_id=r.belief_id, rating=r.rating
+        )
+        for r in body.belief_ratings
+    )
+    session.flush()
+    aggregates.record_response(session, org, feedback, now)
+    return feedback
+
+
+def _check_belief_ratings(
+    session: Session, org_id: str, leader_id: str, ratings: list[BeliefRating]
+) -> None:
+    if not ratings:
+        return
+    active = set(
+        session.scalars(
+            select(Belief.id).where(
+                Belief.org_id == org_id,
+                Belief.leader_id == leader_id,
+                Belief.status == BeliefStatus.active,
+                Belief.id.in_([r.belief_id for r in ratings]),
+            )
+        )
+    )
+    errors = [
+        {"field": f"belief_ratings.{i}.belief_id", "message": "not an active belief of this leader"}
+        for i, r in enumerate(ratings)
+        if r.belief_id not in active
+    ]
+    if errors:
+        raise Unprocessable("Ratings may only name the leader's active beliefs.", errors=errors)
+
+
+def get_feedback(session: Session, org_id: str, feedback_id: str) -> Feedback:
+    feedback = session.get(Feedback, (org_id, feedback_id))
+    if feedback is None:
+        raise NotFound(f"No feedback {feedback_id}.")
+    return feedback
+
+
+def list_feedback(
+    session: Session,
+    org_id: str,
+    page: PageParams,
+    *,
+    leader_id: str | None = None,
+    updated_since: datetime | None = None,
+) -> tuple[list[Feedback], str | None]:
+    stmt = select(Feedback).where(Feedback.org_id == org_id)
+    if leader_id is not None:
+        stmt = stmt.where(Feedback.leader_id == leader_id)
+    if updated_since is not None:
+        stmt = stmt.where(
+            or_(Feedback.submitted_at >= updated_since, Feedback.retracted_at >= updated_since)
+        )
+    return paginate(session, stmt, [Feedback.id], page, lambda f: [f.id])
+
+
+def retract_feedback(
+    session: Session, org: Organization, feedback: Feedback, now: datetime
+) -> None:
+    if feedback.retracted_at is not None:
+        return
+    feedback.retracted_at = now
+    session.flush()
+    aggregates.record_retraction(session, org, feedback, now)
+
+
+def to_out(session: Session, feedback: Feedback, *, admin: bool) -> FeedbackOut:
+    content = None
+    if admin and not feedback.anonymous:
+        ratings = session.scalars(
+            select(FeedbackBeliefRating)
+            .where(
+                FeedbackBeliefRating.org_id == feedback.org_id,
+                FeedbackBeliefRating.feedback_id == feedback.id,
+            )
+            .order_by(FeedbackBeliefRating.belief_id)
+        )
+        content = FeedbackContent(
+            respondent_id=feedback.respondent_id,
+            relationship=Relationship(feedback.relationship),
+            answers=TrustAnswers(**{c: getattr(feedback, c) for c in ITEM_COLUMNS}),
+            belief_ratings=[BeliefRating(belief_id=r.belief_id, rating=r.rating) for r in ratings],
+            needs=feedback.needs,
+            dreams=feedback.dreams,
+        )
+    return FeedbackOut(
+        id=feedback.id,
+        leader_id=feedback.leader_id,
+        anonymous=feedback.anonymous,
+        submitted_at=feedback.submitted_at,
+        retracted_at=feedback.retracted_at,
+        content=content,
+    )
+
+
+def erase_respondent(session: Session, org_id: str, person_id: str, now: datetime) -> None:
+    """Erasure of a person who *gave* feedback: their responses keep only the numeric answers,
+    as anonymous contributions (free text deleted, no link to them). Their pseudonymous key
+    is replaced everywhere by a random one, so nobody holding the server secret can link
+    the answers back to them, while their latest answer still counts once."""
+    given = list(
+        session.scalars(
+            select(Feedback).where(Feedback.org_id == org_id, Feedback.respondent_id == person_id)
+        )
+    )
+    new_keys: dict[str, str] = {}
+    for feedback in given:
+        old = feedback.respondent_key
+        new_keys.setdefault(old, f"rk_erased_{new_id('fbk').removeprefix('fbk_')}")
+        feedback.respondent_key = new_keys[old]
+        feedback.respondent_id = None
+        feedback.anonymous = True
+        feedback.needs = None
+        feedback.dreams = None
+    session.flush()
+    aggregates.rekey_respondents(session, org_id, {f.leader_id for f in given}, new_keys)
