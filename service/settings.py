@@ -36,7 +36,6 @@ class Settings(BaseSettings):
     db_statement_timeout_ms: int = Field(default=10_000, ge=100)
     readiness_timeout_seconds: float = Field(default=2.0, gt=0)
     idempotency_ttl_hours: int = Field(default=24, ge=24)
-    idempotency_lock_seconds: int = Field(default=60, ge=1)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         default="INFO", description="Threshold of the JSON logs on stdout (case-insensitive)."
     )
