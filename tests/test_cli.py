@@ -1,0 +1,85 @@
+"""The `calling` command, as a new user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+CALLING = str(Path(sys.executable).with_name("calling"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CALLING_")}
+    env["CALLING_DATABASE_URL"] = f"sqlite:///{tmp_path / 'calling.db'}"
+    return env
+
+
+def test_serve_answers_within_10_seconds_and_prints_a_working_demo_key(tmp_path: Path) -> None:
+    port = _free_port()
+    out = tmp_path / "out.txt"
+    started = time.monotonic()
+    with out.open("w") as sink:
+        proc = subprocess.Popen(
+            [CALLING, "serve", "--port", str(port)], cwd=tmp_path, env=_env(tmp_path),
+            stdout=sink, stderr=subprocess.STDOUT,
+        )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        ready = None
+        while time.monotonic() - started < 10:
+            try:
+                if httpx.get(f"{base}/livez", timeout=1).status_code == 200:
+                    ready = time.monotonic() - started
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert ready is not None, out.read_text()
+        assert httpx.get(f"{base}/docs", timeout=5).status_code == 200
+        assert time.monotonic() - started < 10
+        key = re.search(r"csk_\w+", out.read_text())
+        assert key, out.read_text()
+        beliefs = httpx.get(f"{base}/v1/beliefs",
+                            headers={"Authorization": f"Bearer {key.group(0)}"}, timeout=5)
+        assert beliefs.status_code == 200
+        statements = [b["statement"] for b in beliefs.json()["data"]]
+        assert len(statements) == 4 and "Trust is given first, not earned first." in statements
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_no_demo_and_admin_commands(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+
+    def run(*args: str) -> str:
+        done = subprocess.run([CALLING, *args], cwd=tmp_path, env=env, capture_output=True,
+                              text=True, timeout=60, check=True)
+        return done.stdout
+
+    run("migrate")
+    created = run("orgs", "create", "Acme AB")
+    org = re.search(r"org_\w+", created).group(0)  # type: ignore[union-attr]
+    assert re.search(r"csk_\w+", created)
+    key_line = run("keys", "create", "--org", org, "--name", "sync", "--scope", "read")
+    key_id = re.search(r"key_\w+", key_line).group(0)  # type: ignore[union-attr]
+    listed = run("keys", "list", "--org", org)
+    assert key_id in listed and "active" in listed
+    run("keys", "revoke", key_id, "--org", org)
+    assert "revoked" in run("keys", "list", "--org", org)
+    spec = tmp_path / "spec.json"
+    run("openapi", "--output", str(spec))
+    assert json.loads(spec.read_text())["openapi"].startswith("3.")
