@@ -9,15 +9,24 @@ from fastapi import FastAPI, Request, Response
 
 from service import __version__
 from service.beliefs.router import router as beliefs_router
-from service.db import make_engine, make_sessionmaker
+from service.db import ConnectionSlots, make_engine, make_sessionmaker
 from service.errors import ServiceError, install_error_handlers, problem_response
+from service.feedback.router import router as feedback_router
 from service.health import router as health_router
 from service.idempotency.service import Replay, replay_response
 from service.middleware import RequestContextMiddleware
+from service.observability.logging import configure_logging
+from service.observability.metrics import HttpMetrics
+from service.observability.middleware import TelemetryMiddleware
+from service.observability.router import router as metrics_router
 from service.openapi import install_openapi
 from service.organizations.router import router as organizations_router
 from service.people.router import router as people_router
+from service.ratelimit import RateLimiter, RateLimitHeadersMiddleware
+from service.reflection_prompts.router import router as reflection_prompts_router
+from service.reflections.router import router as reflections_router
 from service.settings import Settings, get_settings
+from service.trust.router import router as trust_router
 
 DESCRIPTION = """
 **Calling** adds a *leadership-as-calling* workflow to an HR platform: management is a
@@ -25,8 +34,10 @@ career, leadership is a calling. A leader codifies their **beliefs**, reflects o
 play out, asks the people around them for **feedback**, and earns **followers**.
 
 ### Conventions
-* Authenticate with `Authorization: Bearer <API key>`; scopes `read`, `write` (implies read)
-  and `admin` (implies both).
+* Authenticate with `Authorization: Bearer <API key>`; scopes `read`, `write` (implies read
+  and `feedback:submit`), `admin` (implies all) and the narrow `feedback:submit`. Each
+  operation names the scope it needs in `x-required-scope` (and as the role of its
+  security requirement); a key without it gets 403.
 * Collections: `?limit=1..100&cursor=…` → `{"data": [...], "next_cursor": ...}`.
 * Reads return an `ETag`; `PATCH` and `DELETE` require `If-Match` (missing → 428, stale → 412).
 * Every `POST` accepts `Idempotency-Key` (≤ 255 characters, kept ≥ 24 h).
@@ -39,12 +50,32 @@ TAGS = [
     {"name": "API keys", "description": "Credentials of your organization (admin only)."},
     {"name": "People", "description": "The directory your HR system syncs."},
     {"name": "Beliefs", "description": "What a leader believes, revised over time."},
+    {
+        "name": "Reflections",
+        "description": "A leader's periodic self-assessment of how each belief plays out, "
+        "their cadence, and the trend of living each belief.",
+    },
+    {
+        "name": "Reflection prompts",
+        "description": "The questions a reflection answers: a built-in set and your own.",
+    },
+    {
+        "name": "Feedback",
+        "description": "What the people around a leader need, dream of, and whether they "
+        "trust and want to follow them. Anonymous by default.",
+    },
+    {
+        "name": "Trust",
+        "description": "Follower-trust scores and stages, computed from published states "
+        "under strict anonymity rules.",
+    },
     {"name": "Operations", "description": "Probes for orchestrators; no API key needed."},
 ]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    configure_logging(settings.log_level)  # a no-op when logging is configured already
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -64,6 +95,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.connection_slots = ConnectionSlots.for_settings(settings)
+    app.state.rate_limiter = RateLimiter.for_settings(settings)
+    app.state.metrics = HttpMetrics(engine)
 
     install_error_handlers(app)
 
@@ -79,9 +113,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return Response(body, status_code=status, headers=headers)
 
     app.include_router(health_router)
+    app.include_router(metrics_router)
     app.include_router(organizations_router)
     app.include_router(people_router)
     app.include_router(beliefs_router)
+    app.include_router(reflections_router)
+    app.include_router(reflection_prompts_router)
+    app.include_router(feedback_router)
+    app.include_router(trust_router)
+    app.add_middleware(RateLimitHeadersMiddleware)
+    app.add_middleware(TelemetryMiddleware, metrics=app.state.metrics)
+    # Added last, so outermost: request id and security headers wrap everything else.
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     install_openapi(app)
     return app

@@ -2,16 +2,43 @@
 
 from service.beliefs.models import Belief, BeliefRevision
 from service.db import Base
+from service.feedback.models import Feedback, FeedbackBeliefRating
 from service.idempotency.models import IdempotencyRecord
 from service.organizations.models import ApiKey, Organization
 from service.people.models import Person
+from service.reflection_prompts.models import ReflectionPrompt
+from service.reflections.models import (
+    Reflection,
+    ReflectionAnswer,
+    ReflectionEntry,
+    ReflectionSchedule,
+)
+from service.trust.models import (
+    OrgPriorState,
+    TrustCell,
+    TrustCellState,
+    TrustContribution,
+    TrustRefresh,
+)
 
 __all__ = [
     "ApiKey",
     "Base",
     "Belief",
     "BeliefRevision",
+    "Feedback",
+    "FeedbackBeliefRating",
     "IdempotencyRecord",
+    "OrgPriorState",
     "Organization",
     "Person",
+    "Reflection",
+    "ReflectionAnswer",
+    "ReflectionEntry",
+    "ReflectionPrompt",
+    "ReflectionSchedule",
+    "TrustCell",
+    "TrustCellState",
+    "TrustContribution",
+    "TrustRefresh",
 ]

@@ -10,20 +10,40 @@ from service.http import Schema
 
 
 class FieldError(Schema):
-    field: str = Field(description="Where: `name`, `query.limit`, `header.If-Match`, …")
-    message: str = Field(description="What is wrong with it.")
+    """One invalid field of a request."""
+
+    field: str = Field(
+        description="Where: `name`, `query.limit`, `header.If-Match`, `people.3.external_id`…",
+        examples=["query.limit"],
+    )
+    message: str = Field(
+        description="What is wrong with it.", examples=["Input should be less than or equal to 100"]
+    )
 
 
 class Problem(Schema):
-    """RFC 9457 problem details."""
+    """RFC 9457 problem details: the body of every 4xx and 5xx response."""
 
-    type: str = Field(examples=["https://calling.dev/problems/not-found"])
-    title: str = Field(examples=["Not found"])
-    status: int = Field(examples=[404])
-    detail: str = Field(examples=["No person per_01JD5ZQ8W4M3KXHNB7T2C9V6RE."])
-    instance: str = Field(examples=["/v1/people/per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"])
+    type: str = Field(
+        description="A URI naming the kind of problem; stable, safe to branch on.",
+        examples=["https://calling.dev/problems/not-found"],
+    )
+    title: str = Field(description="Short summary of the kind of problem.", examples=["Not found"])
+    status: int = Field(description="The HTTP status code.", examples=[404])
+    detail: str = Field(
+        description="What went wrong with this request, for a human.",
+        examples=["No person per_01JD5ZQ8W4M3KXHNB7T2C9V6RE."],
+    )
+    instance: str = Field(
+        description="The path of the request that failed.",
+        examples=["/v1/people/per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+    )
     errors: list[FieldError] | None = Field(
-        None, description="Validation errors, one per field (422 only)."
+        None,
+        description="Validation errors, one per field (422 only).",
+        examples=[
+            [{"field": "query.limit", "message": "Input should be less than or equal to 100"}]
+        ],
     )
 
 
@@ -54,3 +74,56 @@ COMMON = (400, 401, 403, 413, 415, 422, 429, 500, 503)
 READ = problems(*COMMON, 404)
 WRITE = problems(*COMMON, 404, 409)
 UPDATE = problems(*COMMON, 404, 409, 412, 428)
+
+
+# --- OpenAPI links: what a response lets a client (or Schemathesis) call next ---------
+
+BODY_ID = "$response.body#/id"
+ETAG = "$response.header.ETag"
+
+
+def link(operation_id: str, description: str, parameters: dict[str, str]) -> dict[str, Any]:
+    """A link to `operation_id`, mapping its parameters (`path.person_id`, `header.If-Match`)
+    to runtime expressions of this response (`BODY_ID`, `ETAG`)."""
+    return {"operationId": operation_id, "description": description, "parameters": parameters}
+
+
+def link_to(operation_id: str, path_parameter: str, *, if_match: bool = False) -> dict[str, Any]:
+    """A link to an operation on the object in this response (with its `ETag` as `If-Match`
+    for an update or a delete)."""
+    parameters = {f"path.{path_parameter}": BODY_ID}
+    if if_match:
+        parameters["header.If-Match"] = ETAG
+    what = "with this version's `ETag` as `If-Match`" if if_match else "by its `id`"
+    return link(operation_id, f"`{operation_id}` on this object, {what}.", parameters)
+
+
+_HEADERS = {
+    "ETag": {
+        "description": "The version of the object: send it as `If-Match` to update or delete.",
+        "required": True,
+        "schema": {"type": "string", "examples": ['"1"']},
+    },
+    "Location": {
+        "description": "The path of the new object.",
+        "required": True,
+        "schema": {"type": "string", "examples": ["/v1/people/per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"]},
+    },
+}
+
+
+def success(
+    responses: dict[int | str, dict[str, Any]],
+    status: int,
+    description: str,
+    *,
+    location: bool = False,
+    **links: dict[str, Any],
+) -> dict[int | str, dict[str, Any]]:
+    """`responses` plus the success response `status` of an object: its `ETag` (and the
+    `Location` of a new one) and the links to what a client may do next."""
+    headers = {name: _HEADERS[name] for name in ("ETag", "Location")[: 2 if location else 1]}
+    response: dict[str, Any] = {"description": description, "headers": headers}
+    if links:
+        response["links"] = links
+    return {**responses, status: response}

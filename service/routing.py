@@ -2,20 +2,32 @@
 
 Every POST operation gets the `Idempotency-Key` header (declared in the spec) and, when
 a key is sent, the response it produced is stored in the request's own transaction.
+
+A route that declares `If-Match` answers `428` when it is missing before anything else runs,
+so the answer does not depend on the state of the resource (a deleted one would be `404`).
+
+A path parameter's `pattern` is part of the route: `/v1/people/bulk` is not a person, so
+`PATCH /v1/people/bulk` is `405` (with the `Allow` of `/v1/people/bulk`) and
+`GET /v1/people/nobody` is `404`, rather than a validation error about a person id.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+import re
+from collections.abc import Callable, Coroutine, Iterator
 from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request, Response
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
+from starlette.routing import Match
+from starlette.types import Scope
 
 from service.auth import Principal, authenticate
 from service.db import SessionDep
+from service.errors import IF_MATCH_REQUIRED, PreconditionRequired
 from service.idempotency.service import (
     REPLAYED_HEADERS,
     SECRET_MARKER,
@@ -24,6 +36,10 @@ from service.idempotency.service import (
     fingerprint,
 )
 from service.settings import get_settings
+from service.strict_json import StrictJSONRequest
+
+# Printable ASCII without leading or trailing spaces: what survives an HTTP header unchanged.
+IDEMPOTENCY_KEY_PATTERN = r"^[!-~]([ -~]*[!-~])?$"
 
 IdempotencyKeyHeader = Annotated[
     str | None,
@@ -31,6 +47,7 @@ IdempotencyKeyHeader = Annotated[
         alias="Idempotency-Key",
         min_length=1,
         max_length=255,
+        pattern=IDEMPOTENCY_KEY_PATTERN,
         description=(
             "Makes a retry safe: the same key with the same body replays the first response "
             "and creates nothing new (kept ≥ 24 h); with another body → 422; while the first "
@@ -64,7 +81,35 @@ def secret_response(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     return endpoint
 
 
+def _dependants(dependant: Dependant) -> Iterator[Dependant]:
+    yield dependant
+    for sub in dependant.dependencies:
+        yield from _dependants(sub)
+
+
+def _path_patterns(dependant: Dependant) -> dict[str, re.Pattern[str]]:
+    """The `pattern` of each path parameter, from the endpoint and its dependencies."""
+    patterns: dict[str, re.Pattern[str]] = {}
+    for sub in _dependants(dependant):
+        for field in sub.path_params:
+            for constraint in field.field_info.metadata:
+                pattern = getattr(constraint, "pattern", None)
+                if isinstance(pattern, str):
+                    patterns[field.alias] = re.compile(pattern)
+    return patterns
+
+
+def _requires_if_match(dependant: Dependant) -> bool:
+    return any(
+        field.alias.lower() == "if-match" and field.field_info.is_required()
+        for sub in _dependants(dependant)
+        for field in sub.header_params
+    )
+
+
 class CallingRoute(APIRoute):
+    path_patterns: dict[str, re.Pattern[str]]
+
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         methods = {m.upper() for m in (kwargs.get("methods") or [])}
         if "POST" in methods:
@@ -73,12 +118,34 @@ class CallingRoute(APIRoute):
                 Depends(idempotency, scope="function"),
             ]
         super().__init__(path, endpoint, **kwargs)
+        self.path_patterns = _path_patterns(self.dependant)
+
+    def accepts_path_params(self, params: dict[str, Any]) -> bool:
+        return all(
+            not isinstance(value, str)
+            or name not in self.path_patterns
+            or self.path_patterns[name].search(value) is not None
+            for name, value in params.items()
+        )
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        match, child_scope = super().matches(scope)
+        if match is not Match.NONE and not self.accepts_path_params(
+            child_scope.get("path_params", {})
+        ):
+            return Match.NONE, {}
+        return match, child_scope
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
         secret = bool(getattr(self.endpoint, "calling_secret_response", False))
 
+        requires_if_match = _requires_if_match(self.dependant)  # runs inside __init__
+
         async def record_idempotent_response(request: Request) -> Response:
+            if requires_if_match and "if-match" not in request.headers:
+                raise PreconditionRequired(IF_MATCH_REQUIRED)
+            request = StrictJSONRequest(request.scope, request.receive)  # RFC 8259 bodies
             # Runs inside the dependencies' exit stack: the session has not committed yet.
             response = await handler(request)
             claim_: IdempotencyClaim | None = getattr(request.state, "idempotency_claim", None)

@@ -6,10 +6,11 @@ be forged), and the constraint is a `pattern` so the spec tells clients exactly 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 _SINGLE_LINE = r"^[^\x00-\x1f\x7f]*$"
 _MULTI_LINE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
@@ -23,13 +24,50 @@ def _valid_unicode(value: str) -> str:
     return value
 
 
+# RFC 3339 `date-time`: pydantic alone would also take `0.5` (Unix time) or a bare date.
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+
+
+def _rfc3339(value: object) -> object:
+    if isinstance(value, str) and not _RFC3339.match(value):
+        raise ValueError("timestamp must be RFC 3339, like 2025-01-31T09:30:00Z")
+    if not isinstance(value, str | datetime):
+        raise ValueError("timestamp must be an RFC 3339 string")
+    return value
+
+
 def _aware(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("timestamp must carry a UTC offset (RFC 3339)")
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+01:00 is before the first representable UTC time
+        return (datetime.min if value.year == 1 else datetime.max).replace(tzinfo=UTC)
+
+
+def earlier(moment: datetime, delta: timedelta) -> datetime:
+    """`moment - delta`, saturating at the first representable instant: a client may send any
+    RFC 3339 time down to 0001-01-01, and a window reaching before that is simply empty."""
+    try:
+        return moment - delta
+    except OverflowError:
+        return datetime.min.replace(tzinfo=UTC)
 
 
 _unicode = AfterValidator(_valid_unicode)
+
+
+def _json_number(value: object) -> object:
+    """JSON `true` is not 1 and `"5"` is not 5 (pydantic's lax mode would take both), while
+    `5.0` is the integer 5, as in JSON Schema."""
+    if isinstance(value, bool | str):
+        raise ValueError("must be a JSON number")
+    return value
+
+
+# Put last in the `Annotated` of a number of a request body (after its `Field`, so that the
+# spec keeps `minimum` and `maximum`): `Annotated[int, Field(ge=0), JSON_NUMBER]`.
+JSON_NUMBER = BeforeValidator(_json_number)
 
 ExternalId = Annotated[
     str,
@@ -46,14 +84,20 @@ Name = Annotated[str, Field(min_length=1, max_length=200, pattern=_SINGLE_LINE),
 ShortLine = Annotated[str, Field(min_length=1, max_length=200, pattern=_SINGLE_LINE), _unicode]
 Statement = Annotated[str, Field(min_length=1, max_length=1000, pattern=_MULTI_LINE), _unicode]
 LongText = Annotated[str, Field(min_length=1, max_length=5000, pattern=_MULTI_LINE), _unicode]
-AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
+AwareDatetime = Annotated[datetime, BeforeValidator(_rfc3339), AfterValidator(_aware)]
+# No `@`, control character or (Unicode) space. Spelled out rather than `\s`, whose meaning
+# differs between regex engines (Rust's, pydantic's, includes U+0085; ECMA's, JSON Schema's,
+# does not), so that the spec and the service accept exactly the same addresses.
+_EMAIL_PART = r"[^@\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+
 Email = Annotated[
     str,
     Field(
         max_length=320,
-        pattern=r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$",
+        pattern=rf"^{_EMAIL_PART}+@{_EMAIL_PART}+\.{_EMAIL_PART}+$",
         description="Work e-mail address.",
         examples=["ada@example.com"],
     ),
     _unicode,
 ]
+Reference = Annotated[str, Field(min_length=1, max_length=255, pattern=_SINGLE_LINE), _unicode]

@@ -15,10 +15,17 @@ from service.beliefs.schemas import (
     BeliefStatus,
 )
 from service.db import SessionDep
-from service.http import IfMatchHeader, Page, PageQuery, check_if_match, set_etag
+from service.http import (
+    IfMatchHeader,
+    Page,
+    PageParams,
+    check_if_match,
+    cursor_field,
+    set_etag,
+)
 from service.ids import id_pattern
 from service.people.service import get_person
-from service.responses import READ, UPDATE, WRITE
+from service.responses import READ, UPDATE, WRITE, link_to, success
 from service.routing import CallingRoute
 from service.types import AwareDatetime
 
@@ -41,6 +48,14 @@ def belief_in_org(principal: Reader, session: SessionDep, belief_id: BeliefIdPat
 BeliefDep = Annotated[Belief, Depends(belief_in_org)]
 
 
+class BeliefPageParams(PageParams):
+    cursor: str | None = cursor_field(0, "blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE")
+
+
+class RevisionPageParams(PageParams):
+    cursor: str | None = cursor_field(2)
+
+
 @router.get(
     "/beliefs",
     operation_id="list_beliefs",
@@ -51,13 +66,24 @@ BeliefDep = Annotated[Belief, Depends(belief_in_org)]
 def list_beliefs(
     principal: Reader,
     session: SessionDep,
-    page: PageQuery,
+    page: Annotated[BeliefPageParams, Query()],
     leader_id: Annotated[
-        str | None, Query(pattern=id_pattern("per"), description="Only this leader's beliefs.")
+        str | None,
+        Query(
+            pattern=id_pattern("per"),
+            description="Only this leader's beliefs.",
+            examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        ),
     ] = None,
-    status: Annotated[BeliefStatus | None, Query(description="Only this status.")] = None,
+    status: Annotated[
+        BeliefStatus | None, Query(description="Only this status.", examples=["active"])
+    ] = None,
     updated_since: Annotated[
-        AwareDatetime | None, Query(description="Only beliefs changed at or after this time.")
+        AwareDatetime | None,
+        Query(
+            description="Only beliefs changed at or after this time (RFC 3339).",
+            examples=["2025-01-01T00:00:00Z"],
+        ),
     ] = None,
 ) -> Page[BeliefOut]:
     beliefs, cursor = service.list_beliefs(
@@ -76,7 +102,16 @@ def list_beliefs(
     operation_id="create_belief",
     summary="Codify a belief of a leader",
     status_code=status.HTTP_201_CREATED,
-    responses=WRITE,
+    responses=success(
+        WRITE,
+        201,
+        "The belief, with `Location` and `ETag`.",
+        location=True,
+        GetBelief=link_to("get_belief", "belief_id"),
+        UpdateBelief=link_to("update_belief", "belief_id", if_match=True),
+        DeleteBelief=link_to("delete_belief", "belief_id", if_match=True),
+        ListBeliefRevisions=link_to("list_belief_revisions", "belief_id"),
+    ),
 )
 def create_belief(
     principal: Writer,
@@ -100,7 +135,15 @@ def create_belief(
 
 
 @router.get(
-    "/beliefs/{belief_id}", operation_id="get_belief", summary="Get a belief", responses=READ
+    "/beliefs/{belief_id}",
+    operation_id="get_belief",
+    summary="Get a belief",
+    responses=success(
+        READ,
+        200,
+        "The belief, with its `ETag`.",
+        UpdateBelief=link_to("update_belief", "belief_id", if_match=True),
+    ),
 )
 def get_belief(belief: BeliefDep, response: Response) -> BeliefOut:
     set_etag(response, belief.version)
@@ -113,7 +156,14 @@ def get_belief(belief: BeliefDep, response: Response) -> BeliefOut:
     summary="Revise a belief (a revision is kept)",
     description="Status moves `draft` → `active` → `retired` (or `draft` → `retired`); a "
     "retired belief is final (409).",
-    responses=UPDATE,
+    responses=success(
+        UPDATE,
+        200,
+        "The revised belief, with its new `ETag`.",
+        GetBelief=link_to("get_belief", "belief_id"),
+        ListBeliefRevisions=link_to("list_belief_revisions", "belief_id"),
+        DeleteBelief=link_to("delete_belief", "belief_id", if_match=True),
+    ),
 )
 def update_belief(
     _: Writer,
@@ -152,7 +202,7 @@ def delete_belief(
     responses=READ,
 )
 def list_belief_revisions(
-    session: SessionDep, belief: BeliefDep, page: PageQuery
+    session: SessionDep, belief: BeliefDep, page: Annotated[RevisionPageParams, Query()]
 ) -> Page[BeliefRevisionOut]:
     revisions, cursor = service.list_revisions(session, belief, page)
     return Page[BeliefRevisionOut](

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from service.http import Schema, omittable
 from service.ids import id_pattern
-from service.types import LongText, Statement
+from service.types import JSON_NUMBER, LongText, Statement
 
 BeliefIdField = Annotated[
     str,
@@ -20,16 +20,20 @@ BeliefIdField = Annotated[
 ]
 
 
-Position = Annotated[int, Field(ge=0, le=10_000)]
+Position = Annotated[int, Field(ge=0, le=10_000), JSON_NUMBER]
 
 
 class BeliefStatus(StrEnum):
+    """Lifecycle of a belief: `draft` → `active` → `retired` (final)."""
+
     draft = "draft"
     active = "active"
     retired = "retired"
 
 
 class BeliefCategory(StrEnum):
+    """What a belief is about."""
+
     people = "people"
     work = "work"
     customers = "customers"
@@ -56,6 +60,8 @@ _POSITION = Field(description="Order among the leader's beliefs (ascending).", e
 
 
 class BeliefCreate(Schema):
+    """A belief to codify for a leader."""
+
     statement: Statement = _STATEMENT
     rationale: LongText | None = _RATIONALE
     category: BeliefCategory = Field(
@@ -87,6 +93,8 @@ class BeliefPatch(Schema):
 
 
 class BeliefOut(Schema):
+    """A belief of a leader, at its current revision."""
+
     id: BeliefIdField
     leader_id: str = Field(
         description="The leader (a person id) who holds this belief.",
@@ -98,13 +106,24 @@ class BeliefOut(Schema):
     status: BeliefStatus = _STATUS
     position: int = _POSITION
     revision: int = Field(description="Current revision number (1 on creation).", examples=[1])
-    activated_at: datetime | None = Field(description="When it became active.")
-    retired_at: datetime | None = Field(description="When it was retired.")
-    created_at: datetime = Field(description="When it was codified.")
-    updated_at: datetime = Field(description="When it last changed.")
+    activated_at: datetime | None = Field(
+        description="When it became active; `null` while a draft.",
+        examples=["2025-01-20T08:00:00Z"],
+    )
+    retired_at: datetime | None = Field(
+        description="When it was retired; `null` until then.", examples=[None]
+    )
+    created_at: datetime = Field(
+        description="When it was codified.", examples=["2025-01-15T09:30:00Z"]
+    )
+    updated_at: datetime = Field(
+        description="When it last changed.", examples=["2025-01-20T08:00:00Z"]
+    )
 
 
 class BeliefRevisionOut(Schema):
+    """A belief as it was at one revision."""
+
     belief_id: str = Field(examples=["blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE"], description="The belief.")
     revision: int = Field(description="1 for the first version, +1 per change.", examples=[2])
     statement: str = _STATEMENT
@@ -112,4 +131,6 @@ class BeliefRevisionOut(Schema):
     category: BeliefCategory = _CATEGORY
     status: BeliefStatus = _STATUS
     position: int = _POSITION
-    created_at: datetime = Field(description="When this revision was made.")
+    created_at: datetime = Field(
+        description="When this revision was made.", examples=["2025-01-20T08:00:00Z"]
+    )

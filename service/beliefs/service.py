@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from service.beliefs.models import Belief, BeliefRevision
 from service.beliefs.schemas import BeliefCreate, BeliefOut, BeliefPatch, BeliefStatus
@@ -62,12 +64,20 @@ def list_beliefs(
         stmt = stmt.where(Belief.status == status)
     if updated_since is not None:
         stmt = stmt.where(Belief.updated_at >= updated_since)
+    # A leader's beliefs come in their order; all beliefs by id. The cursor holds both, so
+    # that any cursor of this collection is valid with any filters.
+    order: list[InstrumentedAttribute[Any]] = [Belief.id]
     if leader_id is not None:
         stmt = stmt.where(Belief.leader_id == leader_id)
-        return paginate(
-            session, stmt, [Belief.position, Belief.id], page, lambda b: [b.position, b.id]
-        )
-    return paginate(session, stmt, [Belief.id], page, lambda b: [b.id])
+        order = [Belief.position, Belief.id]
+    return paginate(
+        session,
+        stmt,
+        order,
+        page,
+        lambda b: [b.position, b.id],
+        cursor_columns=[Belief.position, Belief.id],
+    )
 
 
 def _snapshot(session: Session, belief: Belief) -> None:

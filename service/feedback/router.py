@@ -9,7 +9,7 @@ from service.db import SessionDep, utcnow
 from service.feedback import service
 from service.feedback.models import Feedback
 from service.feedback.schemas import FeedbackCreate, FeedbackOut
-from service.http import Page, PageQuery
+from service.http import Page, PageParams, cursor_field
 from service.ids import id_pattern
 from service.organizations.service import get_organization
 from service.responses import READ, WRITE
@@ -26,6 +26,10 @@ FeedbackIdPath = Annotated[
         examples=["fbk_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
     ),
 ]
+
+
+class FeedbackPageParams(PageParams):
+    cursor: str | None = cursor_field("fbk_01JD5ZQ8W4M3KXHNB7T2C9V6RE")
 
 
 def feedback_in_org(
@@ -73,7 +77,7 @@ def create_feedback(
 def list_feedback(
     principal: Reader,
     session: SessionDep,
-    page: PageQuery,
+    page: Annotated[FeedbackPageParams, Query()],
     leader_id: Annotated[
         str | None,
         Query(

@@ -16,7 +16,7 @@ from service.organizations.schemas import (
     OrganizationOut,
     OrganizationPatch,
 )
-from service.responses import READ, UPDATE, WRITE
+from service.responses import ETAG, READ, UPDATE, WRITE, link, link_to, success
 from service.routing import CallingRoute, secret_response
 
 router = APIRouter(prefix="/v1", route_class=CallingRoute)
@@ -36,7 +36,16 @@ KeyId = Annotated[
     operation_id="get_organization",
     tags=["Organization"],
     summary="Get your organization and its settings",
-    responses=READ,
+    responses=success(
+        READ,
+        200,
+        "Your organization, with its `ETag`.",
+        UpdateOrganization=link(
+            "update_organization",
+            "`update_organization` with this version's `ETag` as `If-Match`.",
+            {"header.If-Match": ETAG},
+        ),
+    ),
 )
 def get_organization(principal: Reader, session: SessionDep, response: Response) -> OrganizationOut:
     org = service.get_organization(session, principal.org_id)
@@ -52,7 +61,7 @@ def get_organization(principal: Reader, session: SessionDep, response: Response)
     description="Settings are validated together: `min_group_size` never below 3, "
     "`min_comment_group_size` ≥ `min_group_size`, `manager_group_minimum` 1 or ≥ "
     "`min_group_size`. Requires `If-Match`.",
-    responses=UPDATE,
+    responses=success(UPDATE, 200, "Your organization, with its new `ETag`."),
 )
 def update_organization(
     principal: Admin,
@@ -86,7 +95,14 @@ def list_api_keys(principal: Admin, session: SessionDep, page: PageQuery) -> Pag
     tags=["API keys"],
     summary="Create an API key; the key is shown once",
     status_code=status.HTTP_201_CREATED,
-    responses=WRITE,
+    responses=success(
+        WRITE,
+        201,
+        "The API key, with its secret (shown once).",
+        location=True,
+        GetApiKey=link_to("get_api_key", "key_id"),
+        RevokeApiKey=link_to("revoke_api_key", "key_id"),
+    ),
 )
 @secret_response
 def create_api_key(
@@ -103,7 +119,7 @@ def create_api_key(
     operation_id="get_api_key",
     tags=["API keys"],
     summary="Get an API key (never its secret)",
-    responses=READ,
+    responses=success(READ, 200, "The API key, with its `ETag`."),
 )
 def get_api_key(
     principal: Admin, session: SessionDep, key_id: KeyId, response: Response
@@ -118,7 +134,7 @@ def get_api_key(
     operation_id="revoke_api_key",
     tags=["API keys"],
     summary="Revoke an API key, effective at once",
-    responses=WRITE,
+    responses=success(WRITE, 200, "The revoked API key, with its `ETag`."),
 )
 def revoke_api_key(
     principal: Admin, session: SessionDep, key_id: KeyId, response: Response

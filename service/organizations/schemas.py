@@ -7,27 +7,55 @@ from pydantic import Field, model_validator
 
 from service.auth import Scope
 from service.http import Schema, omittable
-from service.types import Name
+from service.types import JSON_NUMBER, Name
 
-WindowDays = Annotated[int, Field(ge=7, le=730, description="Scoring window in days (7–730).")]
+WindowDays = Annotated[
+    int,
+    Field(ge=7, le=730, description="Scoring window in days (7–730).", examples=[180]),
+    JSON_NUMBER,
+]
 PriorWeight = Annotated[
-    float, Field(ge=0, le=50, description="C: pseudo-respondents shrinking toward the org mean.")
+    float,
+    Field(
+        ge=0,
+        le=50,
+        description="C: pseudo-respondents shrinking toward the org mean.",
+        examples=[3.0],
+    ),
+    JSON_NUMBER,
 ]
 MinGroupSize = Annotated[
-    int, Field(ge=3, le=100, description="Smallest group any shown aggregate covers (≥ 3).")
+    int,
+    Field(
+        ge=3, le=100, description="Smallest group any shown aggregate covers (≥ 3).", examples=[3]
+    ),
+    JSON_NUMBER,
 ]
 MinCommentGroupSize = Annotated[
-    int, Field(ge=3, le=100, description="Smallest group any shown free text covers (≥ min).")
+    int,
+    Field(
+        ge=3,
+        le=100,
+        description="Smallest group any shown free text covers (≥ min).",
+        examples=[5],
+    ),
+    JSON_NUMBER,
 ]
 ManagerGroupMinimum = Annotated[
     int,
-    Field(ge=1, le=100, description="1, or ≥ `min_group_size`: the manager group's minimum."),
+    Field(
+        ge=1,
+        le=100,
+        description="1, or ≥ `min_group_size`: the manager group's minimum.",
+        examples=[3],
+    ),
+    JSON_NUMBER,
 ]
-Score = Annotated[float, Field(ge=0, le=100)]
-Share = Annotated[float, Field(ge=0, le=1)]
-GapThreshold = Annotated[float, Field(ge=0.25, le=4)]
-CadenceDays = Annotated[int, Field(ge=7, le=366)]
-RetentionDays = Annotated[int, Field(ge=30, le=3650)]
+Score = Annotated[float, Field(ge=0, le=100), JSON_NUMBER]
+Share = Annotated[float, Field(ge=0, le=1), JSON_NUMBER]
+GapThreshold = Annotated[float, Field(ge=0.25, le=4), JSON_NUMBER]
+CadenceDays = Annotated[int, Field(ge=7, le=366), JSON_NUMBER]
+RetentionDays = Annotated[int, Field(ge=30, le=3650), JSON_NUMBER]
 
 
 class OrganizationSettings(Schema):
@@ -38,13 +66,23 @@ class OrganizationSettings(Schema):
     min_group_size: MinGroupSize = 3
     min_comment_group_size: MinCommentGroupSize = 5
     manager_group_minimum: ManagerGroupMinimum = 3
-    emerging_leader_score: Score = Field(60.0, description="Score for `emerging_leader`.")
-    leader_lower_bound: Score = Field(65.0, description="Interval lower bound for `leader`.")
-    leader_follower_share: Share = Field(0.5, description="Followers / n needed for `leader`.")
-    gap_threshold: GapThreshold = Field(1.0, description="Self-vs-others gap that counts.")
-    reflection_cadence_days: CadenceDays = Field(90, description="Default reflection cadence.")
+    emerging_leader_score: Score = Field(
+        60.0, description="Score for `emerging_leader`.", examples=[60.0]
+    )
+    leader_lower_bound: Score = Field(
+        65.0, description="Interval lower bound for `leader`.", examples=[65.0]
+    )
+    leader_follower_share: Share = Field(
+        0.5, description="Followers / n needed for `leader`.", examples=[0.5]
+    )
+    gap_threshold: GapThreshold = Field(
+        1.0, description="Self-vs-others gap that counts.", examples=[1.0]
+    )
+    reflection_cadence_days: CadenceDays = Field(
+        90, description="Default reflection cadence in days.", examples=[90]
+    )
     feedback_retention_days: RetentionDays | None = Field(
-        None, description="Feedback older than this is deleted; `null` keeps it."
+        None, description="Feedback older than this is deleted; `null` keeps it.", examples=[365]
     )
 
     @model_validator(mode="after")
@@ -78,37 +116,88 @@ class OrganizationSettingsPatch(Schema):
     )
 
 
+_SETTINGS_EXAMPLE = {
+    "window_days": 180,
+    "prior_weight": 3.0,
+    "min_group_size": 3,
+    "min_comment_group_size": 5,
+    "manager_group_minimum": 3,
+    "emerging_leader_score": 60.0,
+    "leader_lower_bound": 65.0,
+    "leader_follower_share": 0.5,
+    "gap_threshold": 1.0,
+    "reflection_cadence_days": 90,
+    "feedback_retention_days": None,
+}
+
+
 class OrganizationOut(Schema):
+    """Your organization (tenant) and its settings."""
+
     id: str = Field(description="Organization id.", examples=["org_01JD5ZQ8W4M3KXHNB7T2C9V6RE"])
     name: str = Field(description="Display name.", examples=["Acme AB"])
-    settings: OrganizationSettings
-    created_at: datetime
-    updated_at: datetime
+    settings: OrganizationSettings = Field(
+        description="Scoring and privacy settings.", examples=[_SETTINGS_EXAMPLE]
+    )
+    created_at: datetime = Field(
+        description="When the organization was created.", examples=["2025-01-02T10:00:00Z"]
+    )
+    updated_at: datetime = Field(
+        description="When its name or settings last changed.", examples=["2025-02-11T16:20:00Z"]
+    )
 
 
 class OrganizationPatch(Schema):
+    """What to change; omitted fields keep their value."""
+
     name: Name = omittable(description="Display name.", examples=["Acme Group AB"])
-    settings: OrganizationSettingsPatch = omittable(description="Settings to change.")
+    settings: OrganizationSettingsPatch = omittable(
+        description="Settings to change.", examples=[{"window_days": 90, "min_group_size": 5}]
+    )
 
 
 class ApiKeyCreate(Schema):
+    """A new API key."""
+
     name: Name = Field(description="What the key is for.", examples=["HR sync (production)"])
     scopes: list[Scope] = Field(
         min_length=1,
-        max_length=3,
-        description="`read`, `write` (implies read), `admin` (implies both).",
+        max_length=4,
+        description="`read`; `write` (implies read and `feedback:submit`); `admin` (implies "
+        "all); `feedback:submit` (may only submit feedback).",
         examples=[["read", "write"]],
     )
 
 
 class ApiKeyOut(Schema):
-    id: str = Field(examples=["key_01JD5ZQ8W4M3KXHNB7T2C9V6RE"])
-    name: str
-    scopes: list[Scope]
-    prefix: str = Field(description="The key's first characters, to recognise it.")
-    created_at: datetime
-    revoked_at: datetime | None
+    """An API key of your organization (never its secret)."""
+
+    id: str = Field(description="API key id.", examples=["key_01JD5ZQ8W4M3KXHNB7T2C9V6RE"])
+    name: str = Field(description="What the key is for.", examples=["HR sync (production)"])
+    scopes: list[Scope] = Field(
+        description="`read`; `write` (implies read and `feedback:submit`); `admin` (implies "
+        "all); `feedback:submit` (may only submit feedback).",
+        examples=[["read", "write"]],
+    )
+    prefix: str = Field(
+        description="The key's first characters, to recognise it.",
+        examples=["csk_01JD5ZQ8W4M3KXHNB7T2C9V6RE_01JD5ZQ8"],
+    )
+    created_at: datetime = Field(
+        description="When the key was created.", examples=["2025-01-02T10:00:00Z"]
+    )
+    revoked_at: datetime | None = Field(
+        description="When the key was revoked; `null` while it works.", examples=[None]
+    )
 
 
 class ApiKeyCreated(ApiKeyOut):
-    key: str = Field(description="The API key. Shown once: store it now.")
+    """A new API key, with its secret: shown this once."""
+
+    key: str = Field(
+        description="The API key. Shown once: store it now.",
+        examples=[
+            "csk_01JD5ZQ8W4M3KXHNB7T2C9V6RE_01JD5ZQ8W4M3KXHNB7T2C9V6RF_"
+            "0123456789abcdef0123456789abcdef01234567"
+        ],
+    )

@@ -17,7 +17,7 @@ from service.people.schemas import (
     PersonOut,
     PersonPatch,
 )
-from service.responses import READ, UPDATE, WRITE
+from service.responses import BODY_ID, READ, UPDATE, WRITE, link, link_to, success
 from service.routing import CallingRoute
 from service.types import AwareDatetime, ExternalId
 
@@ -47,12 +47,19 @@ def list_people(
     page: PageQuery,
     updated_since: Annotated[
         AwareDatetime | None,
-        Query(description="Only people changed at or after this time (RFC 3339)."),
+        Query(
+            description="Only people changed at or after this time (RFC 3339).",
+            examples=["2025-01-01T00:00:00Z"],
+        ),
     ] = None,
     external_id: Annotated[ExternalId | None, Query(description="Exact `external_id`.")] = None,
     manager_id: Annotated[
         str | None,
-        Query(pattern=id_pattern("per"), description="Only direct reports of this person."),
+        Query(
+            pattern=id_pattern("per"),
+            description="Only direct reports of this person.",
+            examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RF"],
+        ),
     ] = None,
 ) -> Page[PersonOut]:
     people, cursor = service.list_people(
@@ -71,7 +78,20 @@ def list_people(
     operation_id="create_person",
     summary="Add a person to the directory",
     status_code=status.HTTP_201_CREATED,
-    responses=WRITE,
+    responses=success(
+        WRITE,
+        201,
+        "The person, with `Location` and `ETag`.",
+        location=True,
+        GetPerson=link_to("get_person", "person_id"),
+        UpdatePerson=link_to("update_person", "person_id", if_match=True),
+        DeletePerson=link_to("delete_person", "person_id", if_match=True),
+        CreateBelief=link(
+            "create_belief",
+            "`create_belief` with this person as the leader.",
+            {"path.leader_id": BODY_ID},
+        ),
+    ),
 )
 def create_person(
     principal: Writer, session: SessionDep, body: PersonCreate, response: Response
@@ -97,14 +117,33 @@ def bulk_upsert_people(
     return BulkUpsertResult(data=service.bulk_upsert(session, principal.org_id, body))
 
 
-@router.get("/{person_id}", operation_id="get_person", summary="Get a person", responses=READ)
+@router.get(
+    "/{person_id}",
+    operation_id="get_person",
+    summary="Get a person",
+    responses=success(
+        READ,
+        200,
+        "The person, with its `ETag`.",
+        UpdatePerson=link_to("update_person", "person_id", if_match=True),
+    ),
+)
 def get_person(person: PersonDep, response: Response) -> PersonOut:
     set_etag(response, person.version)
     return PersonOut.model_validate(person)
 
 
 @router.patch(
-    "/{person_id}", operation_id="update_person", summary="Update a person", responses=UPDATE
+    "/{person_id}",
+    operation_id="update_person",
+    summary="Update a person",
+    responses=success(
+        UPDATE,
+        200,
+        "The updated person, with its new `ETag`.",
+        GetPerson=link_to("get_person", "person_id"),
+        DeletePerson=link_to("delete_person", "person_id", if_match=True),
+    ),
 )
 def update_person(
     _: Writer,

@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from service.http import Schema, omittable
 from service.ids import id_pattern
@@ -20,6 +20,11 @@ PersonId = Annotated[
 ]
 
 _NAME = Field(description="Name as shown in the HR system.", examples=["Ada Lindqvist"])
+_MANAGER = Field(
+    None,
+    description="Their manager (a person id).",
+    examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RF"],
+)
 _TITLE = Field(None, description="Job title.", examples=["Head of Customer Success"])
 _EMAIL = Field(None, description="Work e-mail address.", examples=["ada@example.com"])
 
@@ -27,15 +32,30 @@ _EMAIL = Field(None, description="Work e-mail address.", examples=["ada@example.
 class PersonCreate(Schema):
     """A person of the directory."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "external_id": "E-10042",
+                    "display_name": "Ada Lindqvist",
+                    "email": "ada@example.com",
+                    "title": "Head of Customer Success",
+                }
+            ]
+        }
+    )
+
     external_id: ExternalId
     display_name: Name = _NAME
     email: Email | None = _EMAIL
     title: ShortLine | None = _TITLE
-    manager_id: PersonId | None = Field(None, description="Their manager (a person id).")
+    manager_id: PersonId | None = _MANAGER
 
 
 class PersonPatch(Schema):
     """Fields to change; omitted ones keep their value, `null` clears an optional one."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"title": "Head of Sales"}]})
 
     external_id: ExternalId = omittable()
     display_name: Name = omittable(
@@ -45,10 +65,15 @@ class PersonPatch(Schema):
         description="Work e-mail address.", examples=["ada@example.com"]
     )
     title: ShortLine | None = omittable(description="Job title.", examples=["Head of Sales"])
-    manager_id: PersonId | None = omittable(description="Their manager (a person id).")
+    manager_id: PersonId | None = omittable(
+        description="Their manager (a person id); `null` clears it.",
+        examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RF"],
+    )
 
 
 class PersonOut(Schema):
+    """A person of your directory."""
+
     id: PersonId
     external_id: str = Field(description="The HR system's id.", examples=["E-10042"])
     display_name: str = _NAME
@@ -57,40 +82,91 @@ class PersonOut(Schema):
     manager_id: str | None = Field(
         description="Their manager's person id.", examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RF"]
     )
-    created_at: datetime = Field(description="When Calling first stored this person.")
-    updated_at: datetime = Field(description="When this person last changed.")
+    created_at: datetime = Field(
+        description="When Calling first stored this person.", examples=["2025-01-15T09:30:00Z"]
+    )
+    updated_at: datetime = Field(
+        description="When this person last changed.", examples=["2025-03-02T14:05:12Z"]
+    )
 
 
 class PersonUpsert(Schema):
     """One row of a bulk upsert, matched on `external_id`."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "external_id": "E-10042",
+                    "display_name": "Ada Lindqvist",
+                    "title": "Head of Customer Success",
+                    "manager_external_id": "E-10001",
+                }
+            ]
+        }
+    )
 
     external_id: ExternalId
     display_name: Name = _NAME
     email: Email | None = _EMAIL
     title: ShortLine | None = _TITLE
     manager_external_id: ExternalId | None = Field(
-        None, description="Their manager's `external_id` (in this batch or already stored)."
+        None,
+        description="Their manager's `external_id` (in this batch or already stored).",
+        examples=["E-10001"],
     )
 
 
 class BulkUpsert(Schema):
+    """A batch of people to create or update, all or nothing."""
+
     people: list[PersonUpsert] = Field(
-        min_length=1, max_length=1000, description="Up to 1,000 people, applied in one transaction."
+        min_length=1,
+        max_length=1000,
+        description="Up to 1,000 people, applied in one transaction.",
+        examples=[
+            [
+                {"external_id": "E-10001", "display_name": "Grace Holm"},
+                {
+                    "external_id": "E-10042",
+                    "display_name": "Ada Lindqvist",
+                    "manager_external_id": "E-10001",
+                },
+            ]
+        ],
     )
 
 
 class UpsertStatus(StrEnum):
+    """What a bulk upsert did to one row."""
+
     created = "created"
     updated = "updated"
     unchanged = "unchanged"
 
 
 class UpsertResult(Schema):
+    """The outcome of one row of a bulk upsert."""
+
     index: int = Field(description="Position in the request.", examples=[0])
-    external_id: str = Field(examples=["E-10042"])
+    external_id: str = Field(description="The row's `external_id`.", examples=["E-10042"])
     id: str = Field(description="The person's id.", examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"])
-    status: UpsertStatus = Field(description="What happened to this row.")
+    status: UpsertStatus = Field(description="What happened to this row.", examples=["created"])
 
 
 class BulkUpsertResult(Schema):
-    data: list[UpsertResult] = Field(description="One result per row, in request order.")
+    """One result per row of a bulk upsert."""
+
+    data: list[UpsertResult] = Field(
+        description="One result per row, in request order.",
+        examples=[
+            [
+                {
+                    "index": 0,
+                    "external_id": "E-10042",
+                    "id": "per_01JD5ZQ8W4M3KXHNB7T2C9V6RE",
+                    "status": "created",
+                }
+            ]
+        ],
+    )

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Path, Query, Response
 
 from service.auth import Reader
 from service.db import SessionDep, utcnow
-from service.http import Page, PageQuery, paginate_list
+from service.http import Page, PageParams, cursor_field, paginate_list
 from service.ids import id_pattern
 from service.organizations.service import get_organization
 from service.people.service import get_person
@@ -76,6 +76,10 @@ def get_trust_history(
     org = get_organization(session, principal.org_id)
     leader = get_person(session, principal.org_id, leader_id)
     return service.trust_history(session, org, leader, months, utcnow())
+
+
+class OverviewPageParams(PageParams):
+    cursor: str | None = cursor_field(20)  # an offset into the sorted overview
 
 
 class SortKey(StrEnum):
@@ -164,7 +168,7 @@ def _csv(rows: list[LeaderScore]) -> str:
 def list_trust_scores(
     principal: Reader,
     session: SessionDep,
-    page: PageQuery,
+    page: Annotated[OverviewPageParams, Query()],
     sort: Annotated[
         SortKey, Query(description="`score`, `-score`, `name` or `stage`.", examples=["-score"])
     ] = (SortKey.score_desc),

@@ -1,0 +1,230 @@
+"""Schemathesis against the live service, on SQLite and on PostgreSQL (API.md: "Schemathesis
+runs against the live service in CI with all checks").
+
+Each backend gets a fresh migrated database with one organization, an admin API key and a
+few objects with fixed ids, which `schemathesis.toml` offers for path parameters. The real
+server runs with uvicorn in a subprocess; the Schemathesis CLI then runs every check in every
+phase (examples, coverage, fuzzing, stateful) against the committed spec, with the hooks of
+`tests/schemathesis_hooks.py`, and must finish without failures, errors or warnings.
+
+Run just these: `pytest tests/test_schemathesis.py`. Knobs: CALLING_ST_MAX_EXAMPLES (default
+25), CALLING_ST_WORKERS (default 1: with more, CPython 3.11.7 was seen to trip
+"AST constructor recursion depth mismatch" inside Hypothesis), CALLING_ST_SEED (default:
+random; every run prints its seed), CALLING_ST_ARGS (more CLI options, e.g. `--include-tag
+People`). Reproduce one failure with the `curl` it prints.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from unittest import mock
+
+import httpx
+import pytest
+
+from service.auth import Scope
+from service.beliefs import service as beliefs_service
+from service.beliefs.schemas import BeliefCreate, BeliefStatus
+from service.beliefs.service import create_belief
+from service.db import make_engine, make_sessionmaker
+from service.migrate import upgrade
+from service.openapi import SPEC_PATH
+from service.organizations import service as organizations_service
+from service.organizations.service import create_api_key, create_organization
+from service.people import service as people_service
+from service.people.schemas import PersonCreate
+from service.people.service import create_person
+from service.settings import Settings
+from tests.conftest import create_pg_database, drop_pg_database, require_pg
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parent.parent
+CONFIG = REPO / "schemathesis.toml"
+MAX_EXAMPLES = int(os.environ.get("CALLING_ST_MAX_EXAMPLES", "25"))
+WORKERS = int(os.environ.get("CALLING_ST_WORKERS", "1"))
+RUN_TIMEOUT_SECONDS = 600
+
+
+def _schemathesis_cli() -> Path:
+    """The CLI of the environment running the tests (`st`, or `schemathesis`)."""
+    bindir = Path(sys.executable).parent
+    for name in ("st", "schemathesis"):
+        if (bindir / name).is_file():
+            return bindir / name
+    pytest.fail(f"Schemathesis is not installed next to {sys.executable}")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# The ids of the seeded objects are fixed, so that `schemathesis.toml` can name them in its
+# dictionaries (path parameters drawn from a dictionary, unlike pinned ones, still follow the
+# stateful phase's links to the objects it creates itself).
+LEADER_ID = "per_0000000000000000000000000A"
+MANAGER_ID = "per_0000000000000000000000000B"
+DISPOSABLE_PERSON_ID = "per_0000000000000000000000000C"
+BELIEF_ID = "blf_0000000000000000000000000A"
+DISPOSABLE_BELIEF_ID = "blf_0000000000000000000000000B"
+SPARE_KEY_ID = "key_0000000000000000000000000A"
+
+
+@contextmanager
+def _next_ids(module: object, *ids: str) -> Iterator[None]:
+    """Make `module.new_id` hand out `ids`, in order."""
+    queue = list(ids)
+    with mock.patch.object(module, "new_id", side_effect=lambda prefix: queue.pop(0)):
+        yield
+    assert not queue, f"unused ids {queue}"
+
+
+def seed(database_url: str) -> dict[str, str]:
+    """Migrate the database and create what the run needs; return CALLING_ST_* variables."""
+    settings = Settings(database_url=database_url)
+    upgrade(settings)
+    engine = make_engine(settings)
+    try:
+        with make_sessionmaker(engine)() as session, session.begin():
+            org = create_organization(session, "Schemathesis")
+            key, token = create_api_key(session, org.org_id, "schemathesis", [Scope.admin])
+            with _next_ids(organizations_service, SPARE_KEY_ID):
+                create_api_key(session, org.org_id, "spare", [Scope.read])
+            with _next_ids(people_service, MANAGER_ID, LEADER_ID, DISPOSABLE_PERSON_ID):
+                manager = create_person(
+                    session, org.org_id, PersonCreate(external_id="st-manager", display_name="Maja")
+                )
+                leader = create_person(
+                    session, org.org_id, PersonCreate(external_id="st-leader", display_name="Ada")
+                )
+                create_person(
+                    session, org.org_id, PersonCreate(external_id="st-other", display_name="Grace")
+                )
+            with _next_ids(beliefs_service, BELIEF_ID, DISPOSABLE_BELIEF_ID):
+                active = BeliefCreate(statement="Trust is given first.", status=BeliefStatus.active)
+                create_belief(session, leader, active)
+                create_belief(session, leader, BeliefCreate(statement="Say why it matters."))
+        return {  # for tests/schemathesis_hooks.py
+            "CALLING_ST_TOKEN": token,
+            "CALLING_ST_KEY_ID": key.id,
+            "CALLING_ST_SPARE_KEY_ID": SPARE_KEY_ID,
+            "CALLING_ST_PERSON_ID": leader.id,
+            "CALLING_ST_MANAGER_ID": manager.id,
+            "CALLING_ST_MANAGER_EXTERNAL_ID": manager.external_id,
+        }
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def live_server(database_url: str, log: Path) -> Iterator[str]:
+    """The real service (uvicorn, as deployed) on a free local port; yield its base URL."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "CALLING_DATABASE_URL": database_url,
+        "CALLING_LOG_LEVEL": "WARNING",
+        # Thousands of requests a minute from one organization are the point of the run, not
+        # abuse: the per-organization rate limit (tested on its own) is off.
+        "CALLING_RATE_LIMIT_PER_MINUTE": "0",
+    }
+    env["CALLING_RATE_LIMIT_PER_MINUTE"] = "0"  # no 429 however fast the run goes
+    command = [
+        sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory",
+        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+    ]  # fmt: skip
+    with log.open("wb") as output:
+        server = subprocess.Popen(command, cwd=REPO, env=env, stdout=output, stderr=output)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"The server exited with {server.returncode}:\n{log.read_text()}")
+            try:
+                if httpx.get(f"{base_url}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"The server did not become ready:\n{log.read_text()}")
+            time.sleep(0.2)
+        yield base_url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def run_schemathesis(base_url: str, variables: dict[str, str], workdir: Path) -> str:
+    """Run the CLI with every check and phase; fail on any failure, error or warning."""
+    command = [
+        str(_schemathesis_cli()), "--config-file", str(CONFIG), "run", str(SPEC_PATH),
+        "--url", base_url,
+        "--checks", "all",
+        "--phases", "examples,coverage,fuzzing,stateful",
+        "--max-examples", str(MAX_EXAMPLES),
+        "--workers", str(WORKERS),
+        "--request-timeout", "10",
+        "--generation-database", "none",
+        "--report", "junit", "--report-junit-path", str(workdir / "junit.xml"),
+        "--no-color",
+    ]  # fmt: skip
+    if seed_value := os.environ.get("CALLING_ST_SEED"):
+        command += ["--seed", seed_value]
+    command += shlex.split(os.environ.get("CALLING_ST_ARGS", ""))
+    result = subprocess.run(
+        command,
+        cwd=REPO,  # `hooks` in schemathesis.toml is relative to the repository root
+        env={**os.environ, **variables},
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT_SECONDS,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    print(output)  # pytest shows it when the test fails
+    server_errors = [
+        line for line in (workdir / "server.log").read_text().splitlines() if '"ERROR"' in line
+    ]
+    if server_errors:
+        print("Server errors:", *server_errors[-20:], sep="\n")
+    summary = output[output.rfind("=== SUMMARY") :]
+    assert result.returncode == 0, f"Schemathesis failed (exit {result.returncode}); see output"
+    for verdict in ("Failures:", "Errors:", "Warnings:"):
+        assert verdict not in summary, f"Schemathesis reported {verdict.lower()[:-1]}"
+    assert re.search(r"no issues found", summary, re.IGNORECASE), summary
+    return output
+
+
+def test_schemathesis_sqlite(tmp_path: Path) -> None:
+    database_url = f"sqlite:///{tmp_path / 'calling.db'}"
+    variables = seed(database_url)
+    with live_server(database_url, tmp_path / "server.log") as base_url:
+        run_schemathesis(base_url, variables, tmp_path)
+
+
+def test_schemathesis_postgresql(tmp_path: Path) -> None:
+    require_pg()
+    name = f"calling_schemathesis_{os.getpid()}"
+    database_url = create_pg_database(name)
+    try:
+        variables = seed(database_url)
+        with live_server(database_url, tmp_path / "server.log") as base_url:
+            run_schemathesis(base_url, variables, tmp_path)
+    finally:
+        drop_pg_database(name)
