@@ -20,6 +20,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from service.db import SessionDep
 from service.errors import Forbidden, Unauthorized
 from service.organizations.models import ApiKey
+from service.ratelimit import RateLimiter
 
 KEY_PREFIX = "csk"
 _SECRET_BYTES = 20
@@ -101,6 +102,9 @@ def authenticate(
         raise Unauthorized("The API key is invalid or revoked.")
     principal = Principal(org_id=key.org_id, key_id=key.id, scopes=frozenset(key.scopes))
     request.state.org_id = principal.org_id
+    limiter: RateLimiter | None = getattr(request.app.state, "rate_limiter", None)
+    if limiter is not None:  # 429 when the organization is over its limit
+        request.state.rate_limit_headers = limiter.check(principal.org_id)
     return principal
 
 
@@ -111,6 +115,7 @@ def require(scope: Scope) -> object:
         return principal
 
     check.__name__ = f"require_{scope}"
+    check.__dict__["required_scope"] = scope  # published as `x-required-scope` (service.openapi)
     return Depends(check)
 
 

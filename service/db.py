@@ -7,15 +7,21 @@ is sent (FastAPI's ``scope="function"``), so a 2xx always means the data is dura
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+import weakref
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar
 
+import anyio.to_thread
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, String, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
+from service import clock
 from service.settings import Settings
 
 NAMING_CONVENTION = {
@@ -28,7 +34,8 @@ NAMING_CONVENTION = {
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now, in UTC, from `service.clock` (tests freeze it there)."""
+    return clock.now()
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -87,12 +94,15 @@ def _sqlite_begin(conn: Any) -> None:
 def make_engine(settings: Settings) -> Engine:
     url = settings.sqlalchemy_url
     if settings.is_sqlite:
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
+        engine = create_engine(
+            url, hide_parameters=True, connect_args={"check_same_thread": False, "timeout": 5}
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(
         url,
+        hide_parameters=True,  # errors and logs never quote the data (feedback is personal)
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
         pool_timeout=settings.db_pool_timeout_seconds,
@@ -109,7 +119,67 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
-def get_session(request: Request) -> Iterator[Session]:
+class ConnectionSlots:
+    """Admission to the database: at most `capacity` requests at once hold (or wait for) a
+    pooled connection; the others wait here, on the event loop, for up to the pool timeout
+    (then 503, as when the pool itself times out).
+
+    Waiting in the pool instead would park a worker thread per request, while a request
+    that holds a connection needs a worker thread again to finish and give it back: under
+    enough concurrency every thread waits for a connection that only a thread can free, and
+    every request times out until the load goes away. So the slots are fewer than the worker
+    threads, which are raised above them if need be."""
+
+    def __init__(self, capacity: int, timeout: float) -> None:
+        self.capacity = capacity
+        self.timeout = timeout
+        # asyncio primitives belong to one event loop (tests run one app in several).
+        self._semaphores: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, asyncio.Semaphore
+        ] = weakref.WeakKeyDictionary()
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> ConnectionSlots:
+        # PostgreSQL: the pool's size plus its overflow. SQLite: one writer at a time anyway.
+        capacity = settings.db_pool_size * (1 if settings.is_sqlite else 2)
+        return cls(capacity, settings.db_pool_timeout_seconds)
+
+    def _semaphore(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        semaphore = self._semaphores.get(loop)
+        if semaphore is None:
+            semaphore = self._semaphores[loop] = asyncio.Semaphore(self.capacity)
+            threads = anyio.to_thread.current_default_thread_limiter()
+            threads.total_tokens = max(threads.total_tokens, self.capacity + 20)
+        return semaphore
+
+    @asynccontextmanager
+    async def hold(self) -> AsyncIterator[None]:
+        semaphore = self._semaphore()
+        try:
+            async with asyncio.timeout(self.timeout):
+                await semaphore.acquire()
+        except TimeoutError:
+            raise PoolTimeoutError("no database connection slot became free in time") from None
+        try:
+            yield
+        finally:
+            semaphore.release()
+
+
+async def connection_slot(request: Request) -> AsyncIterator[None]:
+    """Hold one of the app's `ConnectionSlots` for the request's unit of work."""
+    slots: ConnectionSlots | None = getattr(request.app.state, "connection_slots", None)
+    if slots is None:
+        yield
+        return
+    async with slots.hold():
+        yield
+
+
+def get_session(
+    request: Request, _slot: Annotated[None, Depends(connection_slot, scope="function")]
+) -> Iterator[Session]:
     """The request's unit of work: commit on success, roll back on any error."""
     factory: sessionmaker[Session] = request.app.state.sessionmaker
     with factory() as session:

@@ -23,7 +23,7 @@ router = APIRouter(tags=["Operations"])
         }
     },
 )
-def livez() -> dict[str, str]:
+async def livez() -> dict[str, str]:  # on the event loop: no wait for a worker thread
     return {"status": "ok"}
 
 

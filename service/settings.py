@@ -36,6 +36,14 @@ class Settings(BaseSettings):
     db_statement_timeout_ms: int = Field(default=10_000, ge=100)
     readiness_timeout_seconds: float = Field(default=2.0, gt=0)
     idempotency_ttl_hours: int = Field(default=24, ge=24)
+    rate_limit_per_minute: int = Field(
+        default=1200,
+        ge=0,
+        description="Requests per organization in any 60 s, per replica; 0 turns limits off.",
+    )
+    rate_limit_burst: int = Field(
+        default=100, ge=0, description="Of those, at most this many in any 1 s; 0: no cap."
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         default="INFO", description="Threshold of the JSON logs on stdout (case-insensitive)."
     )

@@ -66,6 +66,9 @@ def record_response(session: Session, org: Organization, feedback: Feedback, now
     _lock(session, org.org_id, feedback.leader_id)
     key = (org.org_id, feedback.leader_id, feedback.respondent_key)
     contribution = session.get(TrustContribution, key)
+    counted = (
+        None if contribution is None else (contribution.submitted_at, contribution.feedback_id)
+    )
     if contribution is None:
         contribution = TrustContribution(
             org_id=org.org_id,
@@ -73,7 +76,10 @@ def record_response(session: Session, org: Organization, feedback: Feedback, now
             respondent_key=feedback.respondent_key,
         )
         session.add(contribution)
-    _point_at(contribution, feedback)
+    # A later response of this respondent, submitted concurrently, may have taken the lock
+    # first: then it stays the one that counts.
+    if counted is None or counted < (feedback.submitted_at, feedback.id):
+        _point_at(contribution, feedback)
     session.flush()
     refresh_leader(session, org, feedback.leader_id, now)
 

@@ -1,0 +1,101 @@
+"""Rate limits per organization, counted in this process (so per replica).
+
+Two moving windows (the `limits` library, in memory): `rate_limit_per_minute` requests in
+any 60 s, and at most `rate_limit_burst` of them in any one second. A request over either
+is refused with `429` and `Retry-After`. Every authenticated response carries the
+`RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` fields of the window
+closest to running out, and `RateLimit-Policy` names both windows (IETF httpapi
+RateLimit header fields draft). With several replicas each counts on its own: a limit
+across replicas belongs in the gateway in front of them.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from limits import RateLimitItem, RateLimitItemPerMinute, RateLimitItemPerSecond
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service.errors import TooManyRequests
+from service.settings import Settings
+
+STATE_KEY = "rate_limit_headers"
+
+
+class RateLimiter:
+    def __init__(self, per_minute: int, burst: int) -> None:
+        self.windows: list[RateLimitItem] = []
+        if per_minute > 0:
+            self.windows.append(RateLimitItemPerMinute(per_minute))
+            if 0 < burst < per_minute:
+                self.windows.append(RateLimitItemPerSecond(burst))
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        self._policy = ", ".join(f"{w.amount};w={w.get_expiry()}" for w in self.windows)
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> RateLimiter:
+        return cls(settings.rate_limit_per_minute, settings.rate_limit_burst)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.windows)
+
+    def check(self, org_id: str) -> dict[str, str]:
+        """Count one request of `org_id`; return the RateLimit header fields, or raise
+        `TooManyRequests` (not counted) when a window is full."""
+        if not self.windows:
+            return {}
+        refused = next((w for w in self.windows if not self._limiter.test(w, org_id)), None)
+        if refused is None:  # count it in every window (`hit` refuses when a race filled one)
+            refused = next((w for w in self.windows if not self._limiter.hit(w, org_id)), None)
+        headers = self._headers(org_id, refused)
+        if refused is not None:
+            raise TooManyRequests(
+                "Too many requests for your organization; retry after the indicated delay.",
+                headers={**headers, "Retry-After": headers["RateLimit-Reset"]},
+            )
+        return headers
+
+    def _headers(self, org_id: str, refused: RateLimitItem | None) -> dict[str, str]:
+        now = time.time()
+        stats = []
+        for window in self.windows:
+            reset_at, remaining = self._limiter.get_window_stats(window, org_id)
+            remaining = 0 if window is refused else max(0, remaining)
+            reset = max(1, math.ceil(reset_at - now)) if remaining < window.amount else 0
+            stats.append((remaining, -window.get_expiry(), window.amount, reset))
+        remaining, _, limit, reset = min(stats)  # the window closest to running out
+        return {
+            "RateLimit-Limit": str(limit),
+            "RateLimit-Remaining": str(remaining),
+            "RateLimit-Reset": str(reset),
+            "RateLimit-Policy": self._policy,
+        }
+
+
+class RateLimitHeadersMiddleware:
+    """Add the RateLimit fields that authentication left in the request state to the
+    response, whatever produced it (the endpoint, an error handler, a replay)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                fields: dict[str, str] = scope.get("state", {}).get(STATE_KEY) or {}
+                if fields:
+                    headers = MutableHeaders(scope=message)
+                    for name, value in fields.items():
+                        headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
