@@ -95,7 +95,7 @@ def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
         yield url
         return
     require_pg()
-    name = f"calling_test_{_worker()}"
+    name = f"calling_test_{_worker()}_{os.getpid()}"
     url = create_pg_database(name)
     upgrade(Settings(database_url=url))
     yield url

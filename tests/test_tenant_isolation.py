@@ -51,7 +51,7 @@ def test_other_org_gets_404_and_empty_lists(
         listed = client.get(path, headers=b)
         assert listed.status_code == 200
         assert all(ids["person"] not in str(item) for item in listed.json()["data"]), path
-    assert len(client.get("/v1/api-keys", headers=b).json()["data"]) == 3  # B's own keys
+    assert len(client.get("/v1/api-keys", headers=b).json()["data"]) == 4  # B's own keys
 
     foreign_manager = client.post(
         "/v1/people",

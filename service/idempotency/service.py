@@ -26,7 +26,7 @@ REPLAYED_HEADERS = ("location", "etag", "content-type")
 SECRET_MARKER = "x-calling-secret-response"  # noqa: S105 - a header name, not a secret
 
 
-class Replay(Exception):  # noqa: N818 - not an error: a stored response to send again
+class Replay(Exception):
     """Raised with a copy of the stored response (the session is rolled back after it)."""
 
     def __init__(self, record: IdempotencyRecord) -> None:

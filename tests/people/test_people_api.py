@@ -176,3 +176,25 @@ def test_bulk_upsert_limit(client: TestClient, tenant: Tenant) -> None:
     rows = [{"external_id": f"E{i}", "display_name": "x"} for i in range(1001)]
     response = client.post("/v1/people/bulk", json={"people": rows}, headers=tenant.headers())
     assert response.status_code == 422
+
+
+def test_concurrent_updates_with_one_etag_exactly_one_wins(
+    client: TestClient, tenant: Tenant
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    person = create(client, tenant)
+
+    def update(i: int) -> int:
+        return client.patch(
+            f"/v1/people/{person['id']}",
+            json={"title": f"title {i}"},
+            headers=tenant.headers(**{"If-Match": '"1"'}),
+        ).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(update, range(16)))
+    assert sorted(set(statuses)) == [200, 412], statuses
+    assert statuses.count(200) == 1
+    final = client.get(f"/v1/people/{person['id']}", headers=tenant.headers())
+    assert final.headers["etag"] == '"2"'
