@@ -2,15 +2,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from service.http import Schema
 from service.ids import id_pattern
-from service.types import LongText, Reference
+from service.types import JSON_NUMBER, LongText, Reference
 
-Likert = Annotated[int, Field(ge=1, le=5)]
+Likert = Annotated[int, Field(ge=1, le=5), JSON_NUMBER]
 ANSWERS_EXAMPLE = {"trust": 4, "greater_good": 5, "want_to_follow": 4, "leaned_on": 3}
 RATINGS_EXAMPLE = [{"belief_id": "blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE", "rating": 4}]
 
@@ -27,8 +27,18 @@ class Relationship(StrEnum):
     other = "other"
 
 
+def _at_least_one_answered(schema: dict[str, Any]) -> None:
+    # "At least one" in the spec too: one of the items is present and not `null`.
+    schema["anyOf"] = [
+        {"required": [item], "properties": {item: {"type": "integer"}}}
+        for item in schema.get("properties", {})
+    ]
+
+
 class TrustAnswers(Schema):
     """The four trust items, 1 (strongly disagree) to 5 (strongly agree); at least one."""
+
+    model_config = ConfigDict(json_schema_extra=_at_least_one_answered)
 
     trust: Likert | None = Field(None, description="I can trust this person.", examples=[4])
     greater_good: Likert | None = Field(
@@ -121,13 +131,6 @@ class FeedbackCreate(Schema):
         '`{"reference": …}` or `{}` keeps it anonymous (the default).',
         examples=[{"reference": "survey-7f3a2c"}],
     )
-
-    @model_validator(mode="after")
-    def _each_belief_once(self) -> FeedbackCreate:
-        ids = [r.belief_id for r in self.belief_ratings]
-        if len(ids) != len(set(ids)):
-            raise ValueError("each belief may be rated once")
-        return self
 
     @property
     def anonymous(self) -> bool:

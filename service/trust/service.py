@@ -35,6 +35,7 @@ from service.trust.schemas import (
 )
 from service.trust.scoring import ITEMS, Params, Score, Stats, compute, prior_mean, stage
 from service.trust.suppression import item_visible, visible_groups
+from service.types import earlier
 
 METHOD = (
     "Feedback in (t − window_days, t]; the latest response of each respondent counts. Per "
@@ -195,7 +196,7 @@ def trust_score(
         pending = _pending(session, org, leader.id, now)
     cells = _cells_at(session, org.org_id, leader.id, t)
     now_state = assemble(org, cells, _prior_at(session, org.org_id, t))
-    then = t - timedelta(days=org.window_days)
+    then = earlier(t, timedelta(days=org.window_days))
     then_state = assemble(
         org, _cells_at(session, org.org_id, leader.id, then), _prior_at(session, org.org_id, then)
     )
