@@ -23,6 +23,18 @@ def _session(settings: Settings) -> Session:
     return make_sessionmaker(make_engine(settings))()
 
 
+def _name(value: str) -> str:
+    """A name the API accepts (1–200 characters on one line), as `typer.BadParameter`."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from service.types import Name
+
+    try:
+        return TypeAdapter(Name).validate_python(value)
+    except ValidationError as exc:
+        raise typer.BadParameter(exc.errors()[0]["msg"]) from exc
+
+
 @app.command()
 def migrate(
     revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
@@ -93,7 +105,9 @@ def serve(
 
 
 @orgs.command("create")
-def orgs_create(name: Annotated[str, typer.Argument(help="The organization's name.")]) -> None:
+def orgs_create(
+    name: Annotated[str, typer.Argument(help="The organization's name.", callback=_name)],
+) -> None:
     """Create an organization and print its first admin API key (shown once)."""
     from service.organizations.service import create_api_key, create_organization
 
@@ -107,7 +121,7 @@ def orgs_create(name: Annotated[str, typer.Argument(help="The organization's nam
 @keys.command("create")
 def keys_create(
     org: Annotated[str, typer.Option(help="Organization id (org_…).")],
-    name: Annotated[str, typer.Option(help="What the key is for.")],
+    name: Annotated[str, typer.Option(help="What the key is for.", callback=_name)],
     scope: Annotated[list[Scope], typer.Option(help="Scopes; repeat for several.")],
 ) -> None:
     """Create an API key and print it (shown once)."""

@@ -96,6 +96,20 @@ class ServiceUnavailable(ServiceError):
         super().__init__(detail, headers={"Retry-After": str(retry_after)})
 
 
+# The bounds of a problem body (the `maxLength` and `maxItems` of `Problem` in the spec): a
+# request cannot make the answer that refuses it arbitrarily large, whatever the path it asks
+# for or the number of unknown fields it sends.
+MAX_DETAIL_LENGTH = 2000
+MAX_INSTANCE_LENGTH = 2048
+MAX_FIELD_ERRORS = 1000
+MAX_FIELD_LENGTH = 300
+MAX_MESSAGE_LENGTH = 1000
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def problem_response(
     request: Request,
     status: int,
@@ -106,15 +120,24 @@ def problem_response(
     errors: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
+    if errors is not None and len(errors) > MAX_FIELD_ERRORS:
+        detail = f"{detail} (the first {MAX_FIELD_ERRORS} of {len(errors)} errors are listed)"
+        errors = errors[:MAX_FIELD_ERRORS]
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_BASE + slug,
         "title": title,
         "status": status,
-        "detail": detail,
-        "instance": request.url.path,
+        "detail": _clip(detail, MAX_DETAIL_LENGTH),
+        "instance": _clip(request.url.path, MAX_INSTANCE_LENGTH),
     }
     if errors is not None:
-        body["errors"] = errors
+        body["errors"] = [
+            {
+                "field": _clip(error["field"], MAX_FIELD_LENGTH),
+                "message": _clip(error["message"], MAX_MESSAGE_LENGTH),
+            }
+            for error in errors
+        ]
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
 
 

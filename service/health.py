@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from pydantic import Field
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
+from service.http import Schema
+
 router = APIRouter(tags=["Operations"])
+
+
+class HealthStatus(Schema):
+    """The answer of a probe that passed."""
+
+    status: Literal["ok"] = Field(description="Always `ok`.", examples=["ok"])
 
 
 @router.get(
@@ -23,8 +33,8 @@ router = APIRouter(tags=["Operations"])
         }
     },
 )
-async def livez() -> dict[str, str]:  # on the event loop: no wait for a worker thread
-    return {"status": "ok"}
+async def livez() -> HealthStatus:  # on the event loop: no wait for a worker thread
+    return HealthStatus(status="ok")
 
 
 def _ping(request: Request) -> None:
@@ -36,6 +46,7 @@ def _ping(request: Request) -> None:
     "/readyz",
     operation_id="readyz",
     summary="Readiness: the database answers within a short timeout",
+    response_model=HealthStatus,
     responses={
         200: {
             "description": "Ready.",

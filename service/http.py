@@ -37,6 +37,10 @@ def omittable(**kwargs: Any) -> Any:
 
 
 CURSOR_EXAMPLE = "WyJwZXJfMDFKRDVaUThXNE0zS1hITkI3VDJDOVY2UkUiXQ"
+MAX_PAGE_SIZE = 100  # `limit` is 1–100
+# A cursor holds the sort key of an item (ids, positions, offsets: a few dozen characters);
+# every cursor the API issues fits the `cursor` parameter.
+MAX_CURSOR_LENGTH = 512
 
 
 def _describe_page(schema: dict[str, Any]) -> None:
@@ -49,8 +53,12 @@ class Page(Schema, Generic[T]):
 
     model_config = ConfigDict(json_schema_extra=_describe_page)
 
-    data: list[T] = Field(description="The items of this page.", examples=[[]])
+    data: list[T] = Field(
+        max_length=MAX_PAGE_SIZE, description="The items of this page.", examples=[[]]
+    )
     next_cursor: str | None = Field(
+        max_length=MAX_CURSOR_LENGTH,
+        pattern=r"^[A-Za-z0-9_-]+$",  # unpadded URL-safe base64 (encode_cursor)
         description="Pass as `cursor` to get the next page; `null` on the last page.",
         examples=[CURSOR_EXAMPLE, None],
     )
@@ -66,7 +74,7 @@ def cursor_field(*example_key: Any) -> Any:
     key of an item), so that it shows what a cursor looks like and is one the API accepts."""
     return Field(
         None,
-        max_length=512,
+        max_length=MAX_CURSOR_LENGTH,
         description="Opaque cursor from a previous page's `next_cursor`.",
         examples=[encode_cursor(example_key)],
     )
@@ -76,7 +84,9 @@ class PageParams(BaseModel):
     """`limit` and `cursor` of a collection ordered by id (the other query parameters are the
     filters). A collection with another order subclasses it with its own `cursor_field`."""
 
-    limit: int = Field(20, ge=1, le=100, description="Items per page (1–100).", examples=[20])
+    limit: int = Field(
+        20, ge=1, le=MAX_PAGE_SIZE, description="Items per page (1–100).", examples=[20]
+    )
     cursor: str | None = cursor_field("per_01JD5ZQ8W4M3KXHNB7T2C9V6RE")
 
 

@@ -7,6 +7,7 @@ import time
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 ID_PATTERN = r"^[a-z]{3}_[0-9A-HJKMNP-TV-Z]{26}$"
+ID_LENGTH = 30  # a 3-letter prefix, `_` and 26 characters: every id has exactly this length
 
 
 def new_id(prefix: str) -> str:

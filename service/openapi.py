@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,21 +14,75 @@ from fastapi.openapi.utils import get_openapi
 
 from service.auth import Principal, Scope
 from service.errors import _routes
+from service.ids import ID_LENGTH
 from service.responses import Problem
+from service.types import DAY_LENGTH, MAX_TIMESTAMP_LENGTH
 
 SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi" / "openapi.json"
+
+# `Retry-After` is at most a minute: 1 s (an `Idempotency-Key` in flight), 2 s (database
+# unavailable), 5 s (`/readyz`) or the end of a full rate-limit window (60 s at most).
+_RETRY_AFTER = {
+    "description": "Seconds to wait before retrying.",
+    "schema": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 60, "examples": [2]},
+}
 
 _HEADER_DOCS: dict[int, dict[str, Any]] = {
     401: {
         "WWW-Authenticate": {
             "description": "The authentication scheme to use.",
-            "schema": {"type": "string"},
+            "schema": {"type": "string", "maxLength": 100, "examples": ['Bearer realm="calling"']},
         }
     },
-    409: {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
-    429: {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
-    503: {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
+    409: {"Retry-After": _RETRY_AFTER},
+    429: {"Retry-After": _RETRY_AFTER},
+    503: {"Retry-After": _RETRY_AFTER},
 }
+
+# The RateLimit header fields (IETF httpapi draft) that `service.ratelimit` adds to the
+# response of every request whose API key was checked, while rate limiting is on (a
+# positive `rate_limit_per_minute`, the default). Their values are bounded by the settings
+# (`rate_limit_per_minute`, `rate_limit_burst` ≤ 2³¹ − 1) and the window (≤ 60 s).
+_RATE_LIMIT_NOTE = (
+    " Sent on every response to a request whose API key was checked, unless the operator "
+    "turned rate limiting off."
+)
+_COUNT = {"type": "integer", "format": "int32", "minimum": 0, "maximum": 2_147_483_647}
+RATE_LIMIT_HEADERS: dict[str, dict[str, Any]] = {
+    "RateLimit-Limit": {
+        "description": "Requests allowed in the window closest to running out." + _RATE_LIMIT_NOTE,
+        "schema": {**_COUNT, "examples": [100]},
+    },
+    "RateLimit-Remaining": {
+        "description": "Requests left in that window." + _RATE_LIMIT_NOTE,
+        "schema": {**_COUNT, "examples": [99]},
+    },
+    "RateLimit-Reset": {
+        "description": "Seconds until the oldest request counted in that window leaves it "
+        "(0: the window is empty)." + _RATE_LIMIT_NOTE,
+        "schema": {
+            "type": "integer",
+            "format": "int32",
+            "minimum": 0,
+            "maximum": 60,
+            "examples": [1],
+        },
+    },
+    "RateLimit-Policy": {
+        "description": "The windows of your organization's quota: requests per minute and, "
+        "when capped, per second (`1200;w=60, 100;w=1`)." + _RATE_LIMIT_NOTE,
+        "schema": {
+            "type": "string",
+            "maxLength": 64,
+            "pattern": "^[0-9]+;w=[0-9]+(, [0-9]+;w=[0-9]+)?$",
+            "examples": ["1200;w=60, 100;w=1"],
+        },
+    },
+}
+# Refused before the API key is checked, so without RateLimit fields: malformed JSON (400),
+# no or a bad key (401), a body too large (413) or not JSON (415), a missing `If-Match`
+# (428). These cost no database work and are not counted against an organization.
+REFUSED_BEFORE_AUTHENTICATION = frozenset({400, 401, 413, 415, 428})
 
 
 def _problem_content() -> dict[str, Any]:
@@ -62,6 +118,67 @@ def _integer_bounds(node: Any) -> None:
     elif isinstance(node, list):
         for child in node:
             _integer_bounds(child)
+
+
+_INT32 = (-(2**31), 2**31 - 1)
+
+
+def _integer_formats(node: Any) -> None:
+    """Every integer says how wide it is: `int32` when its bounds fit, otherwise `int64`."""
+    if isinstance(node, dict):
+        if node.get("type") == "integer" and "format" not in node:
+            low, high = node.get("minimum"), node.get("maximum")
+            fits = (
+                isinstance(low, int)
+                and isinstance(high, int)
+                and _INT32[0] <= low
+                and high <= _INT32[1]
+            )
+            node["format"] = "int32" if fits else "int64"
+        for child in node.values():
+            _integer_formats(child)
+    elif isinstance(node, list):
+        for child in node:
+            _integer_formats(child)
+
+
+_ID_PATTERN = re.compile(r"^\^[a-z]{3}_\[0-9A-HJKMNP-TV-Z\]\{26\}\$$")
+
+
+def _string_lengths(node: Any) -> None:
+    """The lengths that follow from a string's format or pattern, spelled out: an id
+    (`^per_[…]{26}$`) has exactly `ID_LENGTH` characters, a `date` is `YYYY-MM-DD`, and a
+    `date-time` is at most `MAX_TIMESTAMP_LENGTH` (what `service.types` accepts, and more
+    than the API ever writes)."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and "maxLength" not in node:
+            if _ID_PATTERN.match(str(node.get("pattern", ""))):
+                node["minLength"] = node["maxLength"] = ID_LENGTH
+            elif node.get("format") == "date":
+                node["minLength"] = node["maxLength"] = DAY_LENGTH
+            elif node.get("format") == "date-time":
+                node["maxLength"] = MAX_TIMESTAMP_LENGTH
+        for child in node.values():
+            _string_lengths(child)
+    elif isinstance(node, list):
+        for child in node:
+            _string_lengths(child)
+
+
+def _document_rate_limits(operation: dict[str, Any]) -> None:
+    """The RateLimit fields on each 2xx and 4xx response of an operation that needs an API
+    key (the rate limit counts per organization), except those refused before the key is
+    checked."""
+    if not operation.get("security"):
+        return
+    for code, response in operation.get("responses", {}).items():
+        status = int(code)
+        if status // 100 not in (2, 4) or status in REFUSED_BEFORE_AUTHENTICATION:
+            continue
+        response["headers"] = {
+            **response.get("headers", {}),
+            **{name: {"$ref": f"#/components/headers/{name}"} for name in RATE_LIMIT_HEADERS},
+        }
 
 
 def required_scopes(dependant: Dependant) -> list[str]:
@@ -125,6 +242,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     for name, definition in problem_schema.pop("$defs", {}).items():
         schemas[name] = definition
     schemas["Problem"] = problem_schema
+    components.setdefault("headers", {}).update(copy.deepcopy(RATE_LIMIT_HEADERS))
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
     for path_item in spec.get("paths", {}).values():
@@ -138,10 +256,13 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                     response["content"] = _problem_content()
                     headers = _HEADER_DOCS.get(int(code))
                     if headers:
-                        response["headers"] = headers
+                        response["headers"] = copy.deepcopy(headers)
                     if int(code) == 422:
                         response["description"] = "Invalid or unknown fields; see `errors`."
+            _document_rate_limits(operation)
     _integer_bounds(spec)
+    _integer_formats(spec)
+    _string_lengths(spec)
     _publish_required_scopes(app, spec)
     return spec
 

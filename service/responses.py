@@ -6,6 +6,13 @@ from typing import Any
 
 from pydantic import Field
 
+from service.errors import (
+    MAX_DETAIL_LENGTH,
+    MAX_FIELD_ERRORS,
+    MAX_FIELD_LENGTH,
+    MAX_INSTANCE_LENGTH,
+    MAX_MESSAGE_LENGTH,
+)
 from service.http import Schema
 
 
@@ -13,11 +20,14 @@ class FieldError(Schema):
     """One invalid field of a request."""
 
     field: str = Field(
+        max_length=MAX_FIELD_LENGTH,
         description="Where: `name`, `query.limit`, `header.If-Match`, `people.3.external_id`…",
         examples=["query.limit"],
     )
     message: str = Field(
-        description="What is wrong with it.", examples=["Input should be less than or equal to 100"]
+        max_length=MAX_MESSAGE_LENGTH,
+        description="What is wrong with it.",
+        examples=["Input should be less than or equal to 100"],
     )
 
 
@@ -25,22 +35,28 @@ class Problem(Schema):
     """RFC 9457 problem details: the body of every 4xx and 5xx response."""
 
     type: str = Field(
+        max_length=200,
         description="A URI naming the kind of problem; stable, safe to branch on.",
         examples=["https://calling.dev/problems/not-found"],
     )
-    title: str = Field(description="Short summary of the kind of problem.", examples=["Not found"])
-    status: int = Field(description="The HTTP status code.", examples=[404])
+    title: str = Field(
+        max_length=100, description="Short summary of the kind of problem.", examples=["Not found"]
+    )
+    status: int = Field(ge=400, le=599, description="The HTTP status code.", examples=[404])
     detail: str = Field(
+        max_length=MAX_DETAIL_LENGTH,
         description="What went wrong with this request, for a human.",
         examples=["No person per_01JD5ZQ8W4M3KXHNB7T2C9V6RE."],
     )
     instance: str = Field(
-        description="The path of the request that failed.",
+        max_length=MAX_INSTANCE_LENGTH,
+        description="The path of the request that failed (cut short if very long).",
         examples=["/v1/people/per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
     )
     errors: list[FieldError] | None = Field(
         None,
-        description="Validation errors, one per field (422 only).",
+        max_length=MAX_FIELD_ERRORS,
+        description=f"Validation errors, one per field (422 only; at most {MAX_FIELD_ERRORS:,}).",
         examples=[
             [{"field": "query.limit", "message": "Input should be less than or equal to 100"}]
         ],
@@ -102,12 +118,18 @@ _HEADERS = {
     "ETag": {
         "description": "The version of the object: send it as `If-Match` to update or delete.",
         "required": True,
-        "schema": {"type": "string", "examples": ['"1"']},
+        # `"<version>"`, the version a positive 32-bit integer (service.http.etag_for).
+        "schema": {"type": "string", "maxLength": 12, "pattern": '^"[0-9]+"$', "examples": ['"1"']},
     },
     "Location": {
         "description": "The path of the new object.",
         "required": True,
-        "schema": {"type": "string", "examples": ["/v1/people/per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"]},
+        "schema": {
+            "type": "string",
+            "maxLength": 255,
+            "pattern": "^/v1/[a-z/-]+/[a-z]{3}_[0-9A-HJKMNP-TV-Z]{26}$",
+            "examples": ["/v1/people/per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        },
     },
 }
 

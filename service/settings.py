@@ -39,10 +39,14 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(
         default=1200,
         ge=0,
+        le=2_147_483_647,  # the spec's bound of `RateLimit-Limit` (service.openapi)
         description="Requests per organization in any 60 s, per replica; 0 turns limits off.",
     )
     rate_limit_burst: int = Field(
-        default=100, ge=0, description="Of those, at most this many in any 1 s; 0: no cap."
+        default=100,
+        ge=0,
+        le=2_147_483_647,
+        description="Of those, at most this many in any 1 s; 0: no cap.",
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         default="INFO", description="Threshold of the JSON logs on stdout (case-insensitive)."

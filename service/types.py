@@ -26,9 +26,16 @@ def _valid_unicode(value: str) -> str:
 
 # RFC 3339 `date-time`: pydantic alone would also take `0.5` (Unix time) or a bare date.
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+# The spec's `maxLength` of every `date-time` (service.openapi): room for 14 fraction digits
+# and an offset. The API writes at most 32 (`2026-01-31T23:59:59.999999+00:00`).
+MAX_TIMESTAMP_LENGTH = 40
+# …and of every `date` (`YYYY-MM-DD`, all the API reads and writes).
+DAY_LENGTH = 10
 
 
 def _rfc3339(value: object) -> object:
+    if isinstance(value, str) and len(value) > MAX_TIMESTAMP_LENGTH:
+        raise ValueError(f"timestamp must be at most {MAX_TIMESTAMP_LENGTH} characters")
     if isinstance(value, str) and not _RFC3339.match(value):
         raise ValueError("timestamp must be RFC 3339, like 2025-01-31T09:30:00Z")
     if not isinstance(value, str | datetime):
@@ -55,6 +62,10 @@ def earlier(moment: datetime, delta: timedelta) -> datetime:
 
 
 _unicode = AfterValidator(_valid_unicode)
+
+# The largest value of an `Integer` column: the bound of counts and revision numbers.
+INT32_MAX = 2_147_483_647
+Count = Annotated[int, Field(ge=0, le=INT32_MAX)]
 
 
 def _json_number(value: object) -> object:

@@ -83,3 +83,20 @@ def test_no_demo_and_admin_commands(tmp_path: Path) -> None:
     spec = tmp_path / "spec.json"
     run("openapi", "--output", str(spec))
     assert json.loads(spec.read_text())["openapi"].startswith("3.")
+
+
+def test_names_the_api_would_refuse_are_refused_by_the_cli() -> None:
+    """The API returns organization and key names as `Name`s (1–200 characters, one line),
+    so the CLI stores no other."""
+    from typer.testing import CliRunner
+
+    from service.cli import app
+
+    runner = CliRunner()
+    for name in ("", "two\nlines", "x" * 201):
+        result = runner.invoke(app, ["orgs", "create", name])
+        assert result.exit_code == 2, result.output
+        result = runner.invoke(
+            app, ["keys", "create", "--org", "org_x", "--name", name, "--scope", "read"]
+        )
+        assert result.exit_code == 2, result.output

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from service.http import Schema, omittable
 from service.ids import id_pattern
-from service.types import JSON_NUMBER, LongText, Statement
+from service.types import INT32_MAX, JSON_NUMBER, LongText, Statement
 
 BeliefIdField = Annotated[
     str,
@@ -20,7 +20,9 @@ BeliefIdField = Annotated[
 ]
 
 
-Position = Annotated[int, Field(ge=0, le=10_000), JSON_NUMBER]
+MAX_POSITION = 10_000
+Position = Annotated[int, Field(ge=0, le=MAX_POSITION), JSON_NUMBER]
+Revision = Annotated[int, Field(ge=1, le=INT32_MAX)]
 
 
 class BeliefStatus(StrEnum):
@@ -97,15 +99,16 @@ class BeliefOut(Schema):
 
     id: BeliefIdField
     leader_id: str = Field(
+        pattern=id_pattern("per"),
         description="The leader (a person id) who holds this belief.",
         examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
     )
-    statement: str = _STATEMENT
-    rationale: str | None = _RATIONALE
+    statement: Statement = _STATEMENT
+    rationale: LongText | None = _RATIONALE
     category: BeliefCategory = _CATEGORY
     status: BeliefStatus = _STATUS
-    position: int = _POSITION
-    revision: int = Field(description="Current revision number (1 on creation).", examples=[1])
+    position: Position = _POSITION
+    revision: Revision = Field(description="Current revision number (1 on creation).", examples=[1])
     activated_at: datetime | None = Field(
         description="When it became active; `null` while a draft.",
         examples=["2025-01-20T08:00:00Z"],
@@ -124,13 +127,15 @@ class BeliefOut(Schema):
 class BeliefRevisionOut(Schema):
     """A belief as it was at one revision."""
 
-    belief_id: str = Field(examples=["blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE"], description="The belief.")
-    revision: int = Field(description="1 for the first version, +1 per change.", examples=[2])
-    statement: str = _STATEMENT
-    rationale: str | None = _RATIONALE
+    belief_id: BeliefIdField = Field(
+        examples=["blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE"], description="The belief."
+    )
+    revision: Revision = Field(description="1 for the first version, +1 per change.", examples=[2])
+    statement: Statement = _STATEMENT
+    rationale: LongText | None = _RATIONALE
     category: BeliefCategory = _CATEGORY
     status: BeliefStatus = _STATUS
-    position: int = _POSITION
+    position: Position = _POSITION
     created_at: datetime = Field(
         description="When this revision was made.", examples=["2025-01-20T08:00:00Z"]
     )

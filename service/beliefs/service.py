@@ -8,7 +8,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from service.beliefs.models import Belief, BeliefRevision
-from service.beliefs.schemas import BeliefCreate, BeliefOut, BeliefPatch, BeliefStatus
+from service.beliefs.schemas import (
+    MAX_POSITION,
+    BeliefCreate,
+    BeliefOut,
+    BeliefPatch,
+    BeliefStatus,
+)
 from service.db import utcnow
 from service.errors import Conflict, NotFound
 from service.http import PageParams, paginate
@@ -102,7 +108,7 @@ def create_belief(session: Session, leader: Person, body: BeliefCreate) -> Belie
                 Belief.org_id == leader.org_id, Belief.leader_id == leader.id
             )
         )
-        position = 0 if last is None else last + 1
+        position = 0 if last is None else min(last + 1, MAX_POSITION)
     now = utcnow()
     belief = Belief(
         org_id=leader.org_id,

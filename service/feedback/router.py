@@ -12,7 +12,7 @@ from service.feedback.schemas import FeedbackCreate, FeedbackOut
 from service.http import Page, PageParams, cursor_field
 from service.ids import id_pattern
 from service.organizations.service import get_organization
-from service.responses import READ, WRITE
+from service.responses import READ, WRITE, link_to, success
 from service.routing import CallingRoute
 from service.types import AwareDatetime
 
@@ -49,7 +49,14 @@ FeedbackDep = Annotated[Feedback, Depends(feedback_in_org)]
     "and the answers are never readable one by one — only aggregates show them. The answer "
     "is a receipt. Needs `write` or the narrow `feedback:submit` scope.",
     status_code=status.HTTP_201_CREATED,
-    responses=WRITE,
+    responses=success(
+        WRITE,
+        201,
+        "The receipt, with `Location` and `ETag`.",
+        location=True,
+        GetFeedback=link_to("get_feedback", "feedback_id"),
+        RetractFeedback=link_to("retract_feedback", "feedback_id"),
+    ),
 )
 def create_feedback(
     principal: FeedbackSubmitter,
@@ -104,7 +111,15 @@ def list_feedback(
 
 
 @router.get(
-    "/{feedback_id}", operation_id="get_feedback", summary="Get a feedback receipt", responses=READ
+    "/{feedback_id}",
+    operation_id="get_feedback",
+    summary="Get a feedback receipt",
+    responses=success(
+        READ,
+        200,
+        "The receipt, with its `ETag`.",
+        RetractFeedback=link_to("retract_feedback", "feedback_id"),
+    ),
 )
 def get_feedback(
     principal: Reader, session: SessionDep, feedback: FeedbackDep, response: Response
@@ -119,7 +134,12 @@ def get_feedback(
     summary="Retract feedback (admin)",
     description="It stops counting at once in the kept aggregates; the respondent's previous "
     "response, if any, counts again. Published figures follow the usual publication steps.",
-    responses=WRITE,
+    responses=success(
+        WRITE,
+        200,
+        "The retracted receipt, with its `ETag`.",
+        GetFeedback=link_to("get_feedback", "feedback_id"),
+    ),
 )
 def retract_feedback(
     principal: Admin, session: SessionDep, feedback: FeedbackDep, response: Response

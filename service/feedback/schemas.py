@@ -11,6 +11,7 @@ from service.ids import id_pattern
 from service.types import JSON_NUMBER, LongText, Reference
 
 Likert = Annotated[int, Field(ge=1, le=5), JSON_NUMBER]
+MAX_BELIEF_RATINGS = 50
 ANSWERS_EXAMPLE = {"trust": 4, "greater_good": 5, "want_to_follow": 4, "leaned_on": 3}
 RATINGS_EXAMPLE = [{"belief_id": "blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE", "rating": 4}]
 
@@ -30,7 +31,18 @@ class Relationship(StrEnum):
 def _at_least_one_answered(schema: dict[str, Any]) -> None:
     # "At least one" in the spec too: one of the items is present and not `null`.
     schema["anyOf"] = [
-        {"required": [item], "properties": {item: {"type": "integer"}}}
+        {
+            "required": [item],
+            "properties": {
+                item: {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 5,
+                    "description": f"`{item}` answered (not `null`).",
+                    "examples": [4],
+                }
+            },
+        }
         for item in schema.get("properties", {})
     ]
 
@@ -111,7 +123,7 @@ class FeedbackCreate(Schema):
     answers: TrustAnswers = Field(description="The four trust items.", examples=[ANSWERS_EXAMPLE])
     belief_ratings: list[BeliefRating] = Field(
         default_factory=list,
-        max_length=50,
+        max_length=MAX_BELIEF_RATINGS,
         description="Optional per-belief ratings (the leader's active beliefs, each once).",
         examples=[RATINGS_EXAMPLE],
     )
@@ -141,6 +153,7 @@ class FeedbackContent(Schema):
     """What an attributed respondent said (admin keys only)."""
 
     respondent_id: str | None = Field(
+        pattern=id_pattern("per"),
         description="Who gave it (null after their erasure).",
         examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RF"],
     )
@@ -152,19 +165,26 @@ class FeedbackContent(Schema):
         examples=[{"trust": 4, "greater_good": 5, "want_to_follow": 4, "leaned_on": 3}],
     )
     belief_ratings: list[BeliefRating] = Field(
+        max_length=MAX_BELIEF_RATINGS,
         description="Per-belief ratings.",
         examples=[[{"belief_id": "blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE", "rating": 4}]],
     )
-    needs: str | None = Field(description="What they need.", examples=["Clearer priorities."])
-    dreams: str | None = Field(description="What they dream of.", examples=["Ownership."])
+    needs: LongText | None = Field(description="What they need.", examples=["Clearer priorities."])
+    dreams: LongText | None = Field(description="What they dream of.", examples=["Ownership."])
 
 
 class FeedbackOut(Schema):
     """A receipt for any feedback; `content` only for attributed feedback read by an admin."""
 
-    id: str = Field(description="Feedback id.", examples=["fbk_01JD5ZQ8W4M3KXHNB7T2C9V6RE"])
+    id: str = Field(
+        pattern=id_pattern("fbk"),
+        description="Feedback id.",
+        examples=["fbk_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+    )
     leader_id: str = Field(
-        description="The leader it is about.", examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"]
+        pattern=id_pattern("per"),
+        description="The leader it is about.",
+        examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
     )
     anonymous: bool = Field(description="Whether it was given anonymously.", examples=[True])
     submitted_at: datetime = Field(

@@ -109,13 +109,22 @@ def _check_belief_ratings(
             )
         )
     )
-    errors = [
-        {"field": f"belief_ratings.{i}.belief_id", "message": "not an active belief of this leader"}
-        for i, r in enumerate(ratings)
-        if r.belief_id not in active
-    ]
+    errors: list[dict[str, str]] = []
+    seen: dict[str, int] = {}
+    for i, rating in enumerate(ratings):
+        if rating.belief_id in seen:
+            message = f"duplicate of belief_ratings.{seen[rating.belief_id]}"
+        elif rating.belief_id not in active:
+            message = "not an active belief of this leader"
+        else:
+            message = ""
+        seen.setdefault(rating.belief_id, i)
+        if message:
+            errors.append({"field": f"belief_ratings.{i}.belief_id", "message": message})
     if errors:
-        raise Unprocessable("Ratings may only name the leader's active beliefs.", errors=errors)
+        raise Unprocessable(
+            "Ratings may only name the leader's active beliefs, each once.", errors=errors
+        )
 
 
 def get_feedback(session: Session, org_id: str, feedback_id: str) -> Feedback:

@@ -7,6 +7,7 @@ from pydantic import Field, model_validator
 
 from service.auth import Scope
 from service.http import Schema, omittable
+from service.ids import id_pattern
 from service.types import JSON_NUMBER, Name
 
 WindowDays = Annotated[
@@ -134,8 +135,12 @@ _SETTINGS_EXAMPLE = {
 class OrganizationOut(Schema):
     """Your organization (tenant) and its settings."""
 
-    id: str = Field(description="Organization id.", examples=["org_01JD5ZQ8W4M3KXHNB7T2C9V6RE"])
-    name: str = Field(description="Display name.", examples=["Acme AB"])
+    id: str = Field(
+        pattern=id_pattern("org"),
+        description="Organization id.",
+        examples=["org_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+    )
+    name: Name = Field(description="Display name.", examples=["Acme AB"])
     settings: OrganizationSettings = Field(
         description="Scoring and privacy settings.", examples=[_SETTINGS_EXAMPLE]
     )
@@ -169,17 +174,28 @@ class ApiKeyCreate(Schema):
     )
 
 
+# `csk_<org>_<key>_<secret>` (service.auth): the org and key parts of the ids, 40 hex digits.
+_C32 = "[0-9A-HJKMNP-TV-Z]"  # Crockford base32
+
+
 class ApiKeyOut(Schema):
     """An API key of your organization (never its secret)."""
 
-    id: str = Field(description="API key id.", examples=["key_01JD5ZQ8W4M3KXHNB7T2C9V6RE"])
-    name: str = Field(description="What the key is for.", examples=["HR sync (production)"])
+    id: str = Field(
+        pattern=id_pattern("key"),
+        description="API key id.",
+        examples=["key_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+    )
+    name: Name = Field(description="What the key is for.", examples=["HR sync (production)"])
     scopes: list[Scope] = Field(
+        max_length=len(Scope),
         description="`read`; `write` (implies read and `feedback:submit`); `admin` (implies "
         "all); `feedback:submit` (may only submit feedback).",
         examples=[["read", "write"]],
     )
     prefix: str = Field(
+        max_length=39,
+        pattern=rf"^csk_{_C32}{{26}}_{_C32}{{8}}$",
         description="The key's first characters, to recognise it.",
         examples=["csk_01JD5ZQ8W4M3KXHNB7T2C9V6RE_01JD5ZQ8"],
     )
@@ -195,6 +211,8 @@ class ApiKeyCreated(ApiKeyOut):
     """A new API key, with its secret: shown this once."""
 
     key: str = Field(
+        max_length=98,
+        pattern=rf"^csk_{_C32}{{26}}_{_C32}{{26}}_[0-9a-f]{{40}}$",
         description="The API key. Shown once: store it now.",
         examples=[
             "csk_01JD5ZQ8W4M3KXHNB7T2C9V6RE_01JD5ZQ8W4M3KXHNB7T2C9V6RF_"

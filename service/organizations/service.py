@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,7 @@ from service.organizations.schemas import (
     OrganizationSettings,
 )
 from service.reflection_prompts.builtin import seed_built_in_prompts
+from service.types import Name
 
 SETTING_FIELDS = tuple(OrganizationSettings.model_fields)
 
@@ -39,8 +40,13 @@ def to_out(org: Organization) -> OrganizationOut:
     )
 
 
+# Names also come from the CLI: the API returns them as `Name`s, so only a `Name` is stored.
+_NAME: TypeAdapter[str] = TypeAdapter(Name)
+
+
 def create_organization(session: Session, name: str) -> Organization:
-    org = Organization(org_id=new_id("org"), name=name)
+    """Raises `pydantic.ValidationError` (a `ValueError`) for a name the API would refuse."""
+    org = Organization(org_id=new_id("org"), name=_NAME.validate_python(name))
     session.add(org)
     session.flush()
     seed_built_in_prompts(session, org.org_id)
@@ -76,6 +82,7 @@ def update_organization(session: Session, org: Organization, patch: Organization
 def create_api_key(
     session: Session, org_id: str, name: str, scopes: Iterable[Scope]
 ) -> tuple[ApiKey, str]:
+    name = _NAME.validate_python(name)
     key_id = new_id("key")
     token, secret_hash = new_key_material(org_id, key_id)
     key = ApiKey(

@@ -19,6 +19,8 @@ PersonId = Annotated[
     ),
 ]
 
+MAX_BULK_ROWS = 1000
+
 _NAME = Field(description="Name as shown in the HR system.", examples=["Ada Lindqvist"])
 _MANAGER = Field(
     None,
@@ -75,12 +77,14 @@ class PersonOut(Schema):
     """A person of your directory."""
 
     id: PersonId
-    external_id: str = Field(description="The HR system's id.", examples=["E-10042"])
-    display_name: str = _NAME
-    email: str | None = _EMAIL
-    title: str | None = _TITLE
+    external_id: ExternalId = Field(description="The HR system's id.", examples=["E-10042"])
+    display_name: Name = _NAME
+    email: Email | None = _EMAIL
+    title: ShortLine | None = _TITLE
     manager_id: str | None = Field(
-        description="Their manager's person id.", examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RF"]
+        pattern=id_pattern("per"),
+        description="Their manager's person id.",
+        examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RF"],
     )
     created_at: datetime = Field(
         description="When Calling first stored this person.", examples=["2025-01-15T09:30:00Z"]
@@ -122,7 +126,7 @@ class BulkUpsert(Schema):
 
     people: list[PersonUpsert] = Field(
         min_length=1,
-        max_length=1000,
+        max_length=MAX_BULK_ROWS,
         description="Up to 1,000 people, applied in one transaction.",
         examples=[
             [
@@ -148,9 +152,15 @@ class UpsertStatus(StrEnum):
 class UpsertResult(Schema):
     """The outcome of one row of a bulk upsert."""
 
-    index: int = Field(description="Position in the request.", examples=[0])
-    external_id: str = Field(description="The row's `external_id`.", examples=["E-10042"])
-    id: str = Field(description="The person's id.", examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"])
+    index: int = Field(
+        ge=0, le=MAX_BULK_ROWS - 1, description="Position in the request.", examples=[0]
+    )
+    external_id: ExternalId = Field(description="The row's `external_id`.", examples=["E-10042"])
+    id: str = Field(
+        pattern=id_pattern("per"),
+        description="The person's id.",
+        examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+    )
     status: UpsertStatus = Field(description="What happened to this row.", examples=["created"])
 
 
@@ -158,6 +168,7 @@ class BulkUpsertResult(Schema):
     """One result per row of a bulk upsert."""
 
     data: list[UpsertResult] = Field(
+        max_length=MAX_BULK_ROWS,
         description="One result per row, in request order.",
         examples=[
             [

@@ -18,7 +18,7 @@ from service.ids import id_pattern
 from service.reflection_prompts import service
 from service.reflection_prompts.models import ReflectionPrompt
 from service.reflection_prompts.schemas import PromptCreate, PromptOut, PromptPatch, PromptStatus
-from service.responses import READ, UPDATE, WRITE
+from service.responses import READ, UPDATE, WRITE, link_to, success
 from service.routing import CallingRoute
 from service.types import AwareDatetime
 
@@ -80,7 +80,15 @@ def list_reflection_prompts(
     operation_id="create_reflection_prompt",
     summary="Add one of your organization's own prompts",
     status_code=status.HTTP_201_CREATED,
-    responses=WRITE,
+    responses=success(
+        WRITE,
+        201,
+        "The prompt, with `Location` and `ETag`.",
+        location=True,
+        GetReflectionPrompt=link_to("get_reflection_prompt", "prompt_id"),
+        UpdateReflectionPrompt=link_to("update_reflection_prompt", "prompt_id", if_match=True),
+        DeleteReflectionPrompt=link_to("delete_reflection_prompt", "prompt_id", if_match=True),
+    ),
 )
 def create_reflection_prompt(
     principal: Writer, session: SessionDep, body: PromptCreate, response: Response
@@ -95,7 +103,12 @@ def create_reflection_prompt(
     "/reflection-prompts/{prompt_id}",
     operation_id="get_reflection_prompt",
     summary="Get a reflection prompt",
-    responses=READ,
+    responses=success(
+        READ,
+        200,
+        "The prompt, with its `ETag`.",
+        UpdateReflectionPrompt=link_to("update_reflection_prompt", "prompt_id", if_match=True),
+    ),
 )
 def get_reflection_prompt(prompt: PromptDep, response: Response) -> PromptOut:
     set_etag(response, prompt.version)
@@ -109,7 +122,13 @@ def get_reflection_prompt(prompt: PromptDep, response: Response) -> PromptOut:
     description="A built-in prompt can be reordered, retired and re-activated; changing its "
     "text is 409. A retired prompt is no longer offered to new reflections; answers already "
     "given keep it.",
-    responses=UPDATE,
+    responses=success(
+        UPDATE,
+        200,
+        "The prompt, with its new `ETag`.",
+        GetReflectionPrompt=link_to("get_reflection_prompt", "prompt_id"),
+        DeleteReflectionPrompt=link_to("delete_reflection_prompt", "prompt_id", if_match=True),
+    ),
 )
 def update_reflection_prompt(
     _: Writer,

@@ -64,12 +64,14 @@ class PromptOut(Schema):
     """A reflection prompt: built-in or your organization's own."""
 
     id: PromptIdField
-    text: str = _TEXT
+    text: Statement = _TEXT
     built_in: bool = Field(
         description="`true` for Calling's default set (text fixed, cannot be deleted).",
         examples=[True],
     )
     key: str | None = Field(
+        max_length=32,
+        pattern=r"^[a-z_]+$",
         description="Stable key of a built-in prompt, e.g. to translate it; `null` for your own.",
         examples=["contradicted"],
     )
@@ -77,7 +79,7 @@ class PromptOut(Schema):
         description="`active` prompts are offered in new reflections; `retired` ones are not.",
         examples=["active"],
     )
-    position: int = Field(description="Order among the prompts (ascending).", examples=[1])
+    position: Position = Field(description="Order among the prompts (ascending).", examples=[1])
     created_at: datetime = Field(
         description="When the prompt was added.", examples=["2026-01-15T09:30:00Z"]
     )

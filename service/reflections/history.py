@@ -1,5 +1,5 @@
 """Self-alignment history: the leader's own ratings of one belief, one per submitted
-reflection, in submission order."""
+reflection, in submission order (the latest `MAX_HISTORY_POINTS`)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from service.beliefs.models import Belief
 from service.reflections.models import Reflection, ReflectionEntry
 from service.reflections.schemas import (
+    MAX_HISTORY_POINTS,
     AlignmentHistory,
     AlignmentPoint,
     ReflectionScope,
@@ -37,9 +38,12 @@ def alignment_history(session: Session, belief: Belief) -> AlignmentHistory:
             ReflectionEntry.org_id == belief.org_id,
             ReflectionEntry.belief_id == belief.id,
             Reflection.status == ReflectionStatus.submitted,
+            Reflection.submitted_at.is_not(None),
+            ReflectionEntry.alignment.is_not(None),
         )
-        .order_by(Reflection.submitted_at, Reflection.id)
-    )
+        .order_by(Reflection.submitted_at.desc(), Reflection.id.desc())
+        .limit(MAX_HISTORY_POINTS)
+    ).all()
     return AlignmentHistory(
         belief_id=belief.id,
         leader_id=belief.leader_id,
@@ -52,7 +56,7 @@ def alignment_history(session: Session, belief: Belief) -> AlignmentHistory:
                 submitted_at=row.submitted_at,
                 alignment=row.alignment,
             )
-            for row in rows
+            for row in reversed(rows)
             if row.alignment is not None and row.submitted_at is not None
         ],
     )

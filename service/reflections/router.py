@@ -34,7 +34,17 @@ from service.reflections.schemas import (
     ScheduleOut,
     ScheduleSet,
 )
-from service.responses import COMMON, READ, UPDATE, WRITE, problems
+from service.responses import (
+    COMMON,
+    ETAG,
+    READ,
+    UPDATE,
+    WRITE,
+    link,
+    link_to,
+    problems,
+    success,
+)
 from service.routing import CallingRoute
 from service.types import AwareDatetime
 
@@ -185,7 +195,16 @@ def list_reflections(
     "own beliefs that was active during the period, and each answer an active prompt (422 "
     "otherwise, with `entries.<i>.belief_id` / `answers.<i>.prompt_id` in `errors`).",
     status_code=status.HTTP_201_CREATED,
-    responses=WRITE,
+    responses=success(
+        WRITE,
+        201,
+        "The draft reflection, with `Location` and `ETag`.",
+        location=True,
+        GetReflection=link_to("get_reflection", "reflection_id"),
+        UpdateReflection=link_to("update_reflection", "reflection_id", if_match=True),
+        SubmitReflection=link_to("submit_reflection", "reflection_id", if_match=True),
+        DeleteReflection=link_to("delete_reflection", "reflection_id", if_match=True),
+    ),
 )
 def create_reflection(
     _: Writer,
@@ -204,7 +223,13 @@ def create_reflection(
     "/reflections/{reflection_id}",
     operation_id="get_reflection",
     summary="Get a reflection",
-    responses=READ,
+    responses=success(
+        READ,
+        200,
+        "The reflection, with its `ETag`.",
+        UpdateReflection=link_to("update_reflection", "reflection_id", if_match=True),
+        SubmitReflection=link_to("submit_reflection", "reflection_id", if_match=True),
+    ),
 )
 def get_reflection(
     session: SessionDep, reflection: ReflectionDep, response: Response
@@ -219,7 +244,14 @@ def get_reflection(
     summary="Fill in or change a draft reflection",
     description="`entries` or `answers`, when given, replace the whole list. A submitted "
     "reflection is immutable (409).",
-    responses=UPDATE,
+    responses=success(
+        UPDATE,
+        200,
+        "The changed draft, with its new `ETag`.",
+        GetReflection=link_to("get_reflection", "reflection_id"),
+        SubmitReflection=link_to("submit_reflection", "reflection_id", if_match=True),
+        DeleteReflection=link_to("delete_reflection", "reflection_id", if_match=True),
+    ),
 )
 def update_reflection(
     _: Writer,
@@ -257,7 +289,12 @@ def delete_reflection(
     description="Every entry needs an `alignment` (422 listing `entries.<i>.alignment` of the "
     "unfilled ones otherwise) and at least one entry is needed. Answers may stay empty. "
     "Submitting twice is 409.",
-    responses=problems(*COMMON, 404, 409, 412),
+    responses=success(
+        problems(*COMMON, 404, 409, 412),
+        200,
+        "The submitted reflection, with its new `ETag`.",
+        GetReflection=link_to("get_reflection", "reflection_id"),
+    ),
 )
 def submit_reflection(
     _: Writer,
@@ -297,7 +334,16 @@ def get_belief_alignment_history(session: SessionDep, belief: BeliefDep) -> Alig
     "submitted a reflection is due now: `next_due_at` is `null` and `overdue` is `true` once "
     "they hold an active belief; a person without an active belief is never overdue. The "
     '`ETag` versions the leader\'s cadence setting (`"0"` until it is first set).',
-    responses=READ,
+    responses=success(
+        READ,
+        200,
+        "The leader's schedule, with the `ETag` of their cadence setting.",
+        SetReflectionSchedule=link(
+            "set_reflection_schedule",
+            "`set_reflection_schedule` of this leader, with this `ETag` as `If-Match`.",
+            {"path.leader_id": "$response.body#/leader_id", "header.If-Match": ETAG},
+        ),
+    ),
 )
 def get_reflection_schedule(
     session: SessionDep, leader: LeaderDep, response: Response
@@ -312,7 +358,7 @@ def get_reflection_schedule(
     summary="Set a leader's own reflection cadence",
     description="`cadence_days` 7–366, or `null` to follow the organization's default. "
     'Requires `If-Match` with the schedule\'s `ETag` (`"0"` before it was ever set).',
-    responses=UPDATE,
+    responses=success(UPDATE, 200, "The leader's schedule, with the new `ETag` of the cadence."),
 )
 def set_reflection_schedule(
     _: Writer,

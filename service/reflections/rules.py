@@ -20,7 +20,7 @@ from service.errors import Unprocessable
 from service.people.models import Person
 from service.reflection_prompts.models import ReflectionPrompt
 from service.reflection_prompts.schemas import PromptStatus
-from service.reflections.schemas import AnswerIn, EntryIn
+from service.reflections.schemas import MAX_ANSWERS, MAX_ENTRIES, AnswerIn, EntryIn
 
 FieldErrors = list[dict[str, str]]
 
@@ -151,3 +151,17 @@ def merge_answers(template: list[AnswerIn], given: list[AnswerIn]) -> list[Answe
     by_id = {a.prompt_id: a for a in given}
     merged = [by_id.pop(t.prompt_id, t) for t in template]
     return merged + [a for a in given if a.prompt_id in by_id]
+
+
+def size_errors(entries: Sequence[EntryIn], answers: Sequence[AnswerIn]) -> FieldErrors:
+    """A reflection holds no more than a client may send (`MAX_ENTRIES`, `MAX_ANSWERS`), also
+    when the template fills it in."""
+    errors: FieldErrors = []
+    for field, count, limit in (
+        ("entries", len(entries), MAX_ENTRIES),
+        ("answers", len(answers), MAX_ANSWERS),
+    ):
+        if count > limit:
+            message = f"with the template this reflection would hold {count}; at most {limit}"
+            errors.append({"field": field, "message": message})
+    return errors

@@ -11,7 +11,7 @@ from service.http import Schema, omittable
 from service.ids import id_pattern
 from service.reflection_prompts.schemas import PromptIdField
 from service.reflections.fields import JSON_INTEGER, Day, JsonBool
-from service.types import LongText
+from service.types import INT32_MAX, LongText, Statement
 
 ReflectionIdField = Annotated[
     str,
@@ -26,6 +26,7 @@ CadenceDays = Annotated[int, Field(ge=7, le=366), JSON_INTEGER]
 
 MAX_ENTRIES = 500
 MAX_ANSWERS = 100
+MAX_HISTORY_POINTS = 1000  # an alignment history holds the latest this many
 
 _STATEMENT_EXAMPLE = "People do their best work when they know why it matters."
 _PROMPT_EXAMPLE = "Where did my behaviour contradict one of my beliefs, and what got in the way?"
@@ -165,25 +166,29 @@ class ReflectionPatch(Schema):
 class EntryOut(Schema):
     """One belief of the leader, rated for the period."""
 
-    belief_id: str = Field(description="The belief.", examples=["blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE"])
-    statement: str = Field(
+    belief_id: BeliefIdField = Field(
+        description="The belief.", examples=["blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE"]
+    )
+    statement: Statement = Field(
         description="The belief's statement as it reads now (read-only, for display).",
         examples=["People do their best work when they know why it matters."],
     )
-    alignment: int | None = _ALIGNMENT
-    evidence: str | None = _EVIDENCE
-    next_step: str | None = _NEXT_STEP
+    alignment: Alignment | None = _ALIGNMENT
+    evidence: LongText | None = _EVIDENCE
+    next_step: LongText | None = _NEXT_STEP
 
 
 class AnswerOut(Schema):
     """The leader's answer to one prompt."""
 
-    prompt_id: str = Field(description="The prompt.", examples=["rpm_01JD5ZQ8W4M3KXHNB7T2C9V6RE"])
-    prompt: str = Field(
+    prompt_id: PromptIdField = Field(
+        description="The prompt.", examples=["rpm_01JD5ZQ8W4M3KXHNB7T2C9V6RE"]
+    )
+    prompt: Statement = Field(
         description="The prompt's text (read-only, for display).",
         examples=["Where did my behaviour contradict one of my beliefs?"],
     )
-    answer: str | None = _ANSWER
+    answer: LongText | None = _ANSWER
 
 
 class ReflectionOut(Schema):
@@ -191,6 +196,7 @@ class ReflectionOut(Schema):
 
     id: ReflectionIdField
     leader_id: str = Field(
+        pattern=id_pattern("per"),
         description="The leader (a person id) reflecting.",
         examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
     )
@@ -202,14 +208,16 @@ class ReflectionOut(Schema):
         examples=["draft"],
     )
     entries: list[EntryOut] = Field(
+        max_length=MAX_ENTRIES,
         description="Per-belief entries, in order.",
         examples=[[{**_ENTRY_EXAMPLE, "statement": _STATEMENT_EXAMPLE}]],
     )
     answers: list[AnswerOut] = Field(
+        max_length=MAX_ANSWERS,
         description="Answers to prompts, in order.",
         examples=[[{**_ANSWER_EXAMPLE, "prompt": _PROMPT_EXAMPLE}]],
     )
-    notes: str | None = _NOTES
+    notes: LongText | None = _NOTES
     submitted_at: datetime | None = Field(
         description="When it was submitted; `null` in a draft.", examples=[None]
     )
@@ -241,14 +249,23 @@ class ScheduleSet(Schema):
 class ScheduleOut(Schema):
     """When a leader's next reflection is due."""
 
-    leader_id: str = Field(description="The leader.", examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"])
-    cadence_days: int = Field(description="Days between reflections in force.", examples=[90])
+    leader_id: str = Field(
+        pattern=id_pattern("per"),
+        description="The leader.",
+        examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+    )
+    cadence_days: CadenceDays = Field(
+        description="Days between reflections in force.", examples=[90]
+    )
     cadence_source: CadenceSource = Field(
         description="`leader` (their own setting) or `organization` (the default).",
         examples=["organization"],
     )
     active_beliefs: int = Field(
-        description="The leader's active beliefs; with none, nothing is due.", examples=[3]
+        ge=0,
+        le=INT32_MAX,
+        description="The leader's active beliefs; with none, nothing is due.",
+        examples=[3],
     )
     last_submitted_at: datetime | None = Field(
         description="When the leader last submitted a reflection; `null` if never.",
@@ -269,7 +286,7 @@ class ScheduleOut(Schema):
 class AlignmentPoint(Schema):
     """The leader's rating of the belief in one submitted reflection."""
 
-    reflection_id: str = Field(
+    reflection_id: ReflectionIdField = Field(
         description="The submitted reflection.", examples=["rfl_01JD5ZQ8W4M3KXHNB7T2C9V6RE"]
     )
     period_start: date = _PERIOD_START
@@ -278,18 +295,26 @@ class AlignmentPoint(Schema):
     submitted_at: datetime = Field(
         description="When the reflection was submitted.", examples=["2026-09-30T16:20:00Z"]
     )
-    alignment: int = Field(description="The leader's rating of this belief, 1–5.", examples=[4])
+    alignment: Alignment = Field(
+        description="The leader's rating of this belief, 1–5.", examples=[4]
+    )
 
 
 class AlignmentHistory(Schema):
     """The series of the leader's own alignment ratings of one belief."""
 
-    belief_id: str = Field(description="The belief.", examples=["blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE"])
+    belief_id: BeliefIdField = Field(
+        description="The belief.", examples=["blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE"]
+    )
     leader_id: str = Field(
-        description="The leader holding it.", examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"]
+        pattern=id_pattern("per"),
+        description="The leader holding it.",
+        examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
     )
     data: list[AlignmentPoint] = Field(
-        description="One point per submitted reflection rating this belief, in submission order.",
+        max_length=MAX_HISTORY_POINTS,
+        description="One point per submitted reflection rating this belief, in submission "
+        f"order (the latest {MAX_HISTORY_POINTS:,} when there are more).",
         examples=[
             [
                 {

@@ -29,6 +29,7 @@ from service.reflections.rules import (
     merge_entries,
     period_errors,
     raise_invalid,
+    size_errors,
     template_answers,
     template_entries,
 )
@@ -245,6 +246,7 @@ def create_reflection(session: Session, leader: Person, body: ReflectionCreate) 
     if body.from_template:
         entries = merge_entries(template_entries(session, leader, end), entries)
         answers = merge_answers(template_answers(session, leader.org_id), answers)
+        raise_invalid(size_errors(entries, answers))
     now = utcnow()
     reflection = Reflection(
         org_id=leader.org_id,

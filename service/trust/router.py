@@ -16,7 +16,7 @@ from service.people.service import get_person
 from service.responses import READ
 from service.routing import CallingRoute
 from service.trust import service
-from service.trust.schemas import LeaderScore, TrustHistory, TrustScore
+from service.trust.schemas import MAX_HISTORY_MONTHS, LeaderScore, TrustHistory, TrustScore
 from service.types import AwareDatetime
 
 router = APIRouter(prefix="/v1", tags=["Trust"], route_class=CallingRoute)
@@ -70,7 +70,8 @@ def get_trust_history(
     session: SessionDep,
     leader_id: LeaderIdPath,
     months: Annotated[
-        int, Query(ge=1, le=36, description="How many months (1–36).", examples=[12])
+        int,
+        Query(ge=1, le=MAX_HISTORY_MONTHS, description="How many months (1–36).", examples=[12]),
     ] = 12,
 ) -> TrustHistory:
     org = get_organization(session, principal.org_id)
@@ -150,13 +151,46 @@ def _csv(rows: list[LeaderScore]) -> str:
     return buffer.getvalue()
 
 
+def _quality(accept: str, media_type: str) -> float:
+    """The `q` RFC 9110 §12.5.1 gives `media_type` in `accept`: that of the most specific
+    range matching it (`text/csv` over `text/*` over `*/*`), 0 when none does."""
+    kind = media_type.split("/")[0]
+    best: tuple[int, float] = (-1, 0.0)
+    for part in accept.split(","):
+        media_range, *params = (p.strip() for p in part.split(";"))
+        media_range = media_range.lower()
+        specificity = {media_type: 2, f"{kind}/*": 1, "*/*": 0}.get(media_range)
+        if specificity is None or specificity <= best[0]:
+            continue
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = min(max(float(value), 0.0), 1.0)
+                except ValueError:
+                    q = 0.0
+        best = (specificity, q)
+    return best[1]
+
+
+def prefers_csv(accept: str | None) -> bool:
+    """CSV only when the client asks for it over JSON (`Accept: text/csv`, or a higher `q`);
+    JSON otherwise, including for `*/*` and no `Accept` at all."""
+    if not accept:
+        return False
+    csv_q = _quality(accept, "text/csv")
+    return csv_q > 0 and csv_q > _quality(accept, "application/json")
+
+
 @router.get(
     "/trust-scores",
     operation_id="list_trust_scores",
     summary="Every leader's current score and stage (JSON or CSV)",
     response_model=Page[LeaderScore],
     description="Leaders with feedback, from their published states. Sort with `sort`. Send "
-    "`Accept: text/csv` for all rows as CSV (suppressed figures are empty cells).",
+    "`Accept: text/csv` (preferred over `application/json`) for all rows as CSV (suppressed "
+    "figures are empty cells).",
     responses={
         **READ,
         200: {
@@ -169,6 +203,7 @@ def list_trust_scores(
     principal: Reader,
     session: SessionDep,
     page: Annotated[OverviewPageParams, Query()],
+    response: Response,
     sort: Annotated[
         SortKey, Query(description="`score`, `-score`, `name` or `stage`.", examples=["-score"])
     ] = (SortKey.score_desc),
@@ -176,7 +211,10 @@ def list_trust_scores(
 ) -> Page[LeaderScore] | Response:
     org = get_organization(session, principal.org_id)
     rows = _sorted(service.overview(session, org, utcnow()), sort)
-    if accept is not None and "text/csv" in accept:
-        return Response(_csv(rows), media_type="text/csv; charset=utf-8")
+    if prefers_csv(accept):
+        csv_response = Response(_csv(rows), media_type="text/csv; charset=utf-8")
+        csv_response.headers["Vary"] = "Accept"
+        return csv_response
+    response.headers["Vary"] = "Accept"
     chunk, cursor = paginate_list(rows, page)
     return Page[LeaderScore](data=chunk, next_cursor=cursor)

@@ -7,6 +7,15 @@ from typing import Any
 from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
 
 from service.http import Schema
+from service.ids import id_pattern
+from service.types import Count, Name
+
+MAX_HISTORY_MONTHS = 36
+_LEADER_ID = Field(
+    pattern=id_pattern("per"),
+    description="The leader.",
+    examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+)
 
 
 class OmitNone(Schema):
@@ -50,7 +59,7 @@ class ItemFigure(OmitNone):
     """One trust item's mean answer (1–5); absent when fewer than `min_group_size` answered."""
 
     suppressed: bool = Field(description="True when hidden for privacy.", examples=[False])
-    n: int | None = Field(None, description="Respondents who answered it.", examples=[7])
+    n: Count | None = Field(None, description="Respondents who answered it.", examples=[7])
     mean: float | None = Field(None, description="Mean answer, 1–5.", examples=[4.14])
 
 
@@ -58,7 +67,7 @@ class Figure(OmitNone):
     """A published aggregate. When `suppressed` is true, nothing else is shown — not even n."""
 
     suppressed: bool = Field(description="True when hidden for privacy.", examples=[False])
-    n: int | None = Field(None, description="Respondents counted.", examples=[7])
+    n: Count | None = Field(None, description="Respondents counted.", examples=[7])
     score: float | None = Field(
         None,
         description="Follower-trust score, 0–100, shrunk toward the organization mean.",
@@ -73,7 +82,7 @@ class Figure(OmitNone):
     favorability: float | None = Field(
         None, description="Share of respondents whose own mean answer is ≥ 4.", examples=[0.71]
     )
-    followers: int | None = Field(
+    followers: Count | None = Field(
         None, description="Respondents with want_to_follow ≥ 4 and leaned_on ≥ 4.", examples=[5]
     )
 
@@ -94,13 +103,17 @@ class Method(Schema):
     """How the figures were computed, with the parameters used."""
 
     description: str = Field(
-        description="The method in one paragraph.", examples=["score = (C·m + n·raw) / (C + n) …"]
+        max_length=2000,
+        description="The method in one paragraph.",
+        examples=["score = (C·m + n·raw) / (C + n) …"],
     )
-    window_days: int = Field(description="Feedback window.", examples=[180])
+    window_days: int = Field(ge=7, le=730, description="Feedback window.", examples=[180])
     prior_weight: float = Field(description="C.", examples=[3])
     prior_mean: float = Field(description="m: the organization mean used.", examples=[55.2])
-    min_group_size: int = Field(description="Smallest group shown.", examples=[3])
-    manager_group_minimum: int = Field(description="Smallest manager group shown.", examples=[3])
+    min_group_size: int = Field(ge=3, le=100, description="Smallest group shown.", examples=[3])
+    manager_group_minimum: int = Field(
+        ge=1, le=100, description="Smallest manager group shown.", examples=[3]
+    )
     emerging_leader_score: float = Field(description="Stage threshold.", examples=[60])
     leader_lower_bound: float = Field(description="Stage threshold.", examples=[65])
     leader_follower_share: float = Field(description="Stage threshold.", examples=[0.5])
@@ -125,7 +138,7 @@ class Trend(Schema):
 class TrustScore(Schema):
     """The follower-trust score of a leader: published states only (see `method`)."""
 
-    leader_id: str = Field(description="The leader.", examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"])
+    leader_id: str = _LEADER_ID
     as_of: datetime = Field(
         description="The moment these published states were in force.",
         examples=["2026-03-01T09:30:00Z"],
@@ -189,8 +202,9 @@ class HistoryPoint(Schema):
 class TrustHistory(Schema):
     """A monthly series of a leader's published trust score."""
 
-    leader_id: str = Field(description="The leader.", examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"])
+    leader_id: str = _LEADER_ID
     data: list[HistoryPoint] = Field(
+        max_length=MAX_HISTORY_MONTHS,
         description="Oldest first; suppressed points marked.",
         examples=[
             [
@@ -207,8 +221,8 @@ class TrustHistory(Schema):
 class LeaderScore(Schema):
     """One leader's current published score and stage."""
 
-    leader_id: str = Field(description="The leader.", examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"])
-    display_name: str = Field(description="The leader's name.", examples=["Ada Lindqvist"])
+    leader_id: str = _LEADER_ID
+    display_name: Name = Field(description="The leader's name.", examples=["Ada Lindqvist"])
     stage: Stage = Field(description="Current stage.", examples=["emerging_leader"])
     overall: Figure = Field(
         description="Current published overall figure.",

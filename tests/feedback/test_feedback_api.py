@@ -109,6 +109,19 @@ def test_rules(client: TestClient, tenant: Tenant) -> None:
         "belief_ratings.1.belief_id",
         "belief_ratings.2.belief_id",
     }
+    twice = post(
+        client,
+        tenant,
+        leader_id=leader,
+        belief_ratings=[
+            {"belief_id": active["id"], "rating": 5},
+            {"belief_id": active["id"], "rating": 4},
+        ],
+    )
+    assert twice.status_code == 422
+    assert twice.json()["errors"] == [
+        {"field": "belief_ratings.1.belief_id", "message": "duplicate of belief_ratings.0"}
+    ]
     ok = post(
         client, tenant, leader_id=leader, belief_ratings=[{"belief_id": active["id"], "rating": 5}]
     )

@@ -42,6 +42,24 @@ def test_overview_sorts_paginates_and_exports_csv(client: TestClient, tenant: Te
     assert [r["leader_id"] for r in rows] == [high, low]
     assert rows[0]["display_name"] == "'=HYPERLINK(1)"
     assert float(rows[0]["score"]) > float(rows[1]["score"])
+    assert exported.headers["vary"] == "Accept"
+
+
+def test_overview_negotiates_csv_by_accept_quality(client: TestClient, tenant: Tenant) -> None:
+    csv_wanted = ("text/csv", "Text/CSV", "text/*", "application/json;q=0.5, text/csv")
+    json_wanted = (
+        "*/*",
+        "application/json",
+        "text/csv;q=0",
+        "application/json, text/csv;q=0.9",
+        "text/csv;q=0.5, application/json;q=0.5",
+    )
+    for accept in (*csv_wanted, *json_wanted):
+        answer = client.get("/v1/trust-scores", headers=tenant.headers(Accept=accept))
+        assert answer.status_code == 200, (accept, answer.text)
+        expected = "text/csv" if accept in csv_wanted else "application/json"
+        assert answer.headers["content-type"].startswith(expected), accept
+        assert answer.headers["vary"] == "Accept"
 
 
 def test_overview_suppresses_small_groups(client: TestClient, tenant: Tenant) -> None:
