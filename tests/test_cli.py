@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -13,13 +12,9 @@ from pathlib import Path
 
 import httpx
 
+from tests.live_server import free_port
+
 CALLING = str(Path(sys.executable).with_name("calling"))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -29,13 +24,16 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 
 def test_serve_answers_within_10_seconds_and_prints_a_working_demo_key(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     out = tmp_path / "out.txt"
     started = time.monotonic()
     with out.open("w") as sink:
         proc = subprocess.Popen(
-            [CALLING, "serve", "--port", str(port)], cwd=tmp_path, env=_env(tmp_path),
-            stdout=sink, stderr=subprocess.STDOUT,
+            [CALLING, "serve", "--port", str(port)],
+            cwd=tmp_path,
+            env=_env(tmp_path),
+            stdout=sink,
+            stderr=subprocess.STDOUT,
         )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -52,8 +50,9 @@ def test_serve_answers_within_10_seconds_and_prints_a_working_demo_key(tmp_path:
         assert time.monotonic() - started < 10
         key = re.search(r"csk_\w+", out.read_text())
         assert key, out.read_text()
-        beliefs = httpx.get(f"{base}/v1/beliefs",
-                            headers={"Authorization": f"Bearer {key.group(0)}"}, timeout=5)
+        beliefs = httpx.get(
+            f"{base}/v1/beliefs", headers={"Authorization": f"Bearer {key.group(0)}"}, timeout=5
+        )
         assert beliefs.status_code == 200
         statements = [b["statement"] for b in beliefs.json()["data"]]
         assert len(statements) == 4 and "Trust is given first, not earned first." in statements
@@ -66,8 +65,15 @@ def test_no_demo_and_admin_commands(tmp_path: Path) -> None:
     env = _env(tmp_path)
 
     def run(*args: str) -> str:
-        done = subprocess.run([CALLING, *args], cwd=tmp_path, env=env, capture_output=True,
-                              text=True, timeout=60, check=True)
+        done = subprocess.run(
+            [CALLING, *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
         return done.stdout
 
     run("migrate")

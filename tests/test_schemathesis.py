@@ -2,10 +2,12 @@
 runs against the live service in CI with all checks").
 
 Each backend gets a fresh migrated database with one organization, an admin API key and a
-few objects with fixed ids, which `schemathesis.toml` offers for path parameters. The real
-server runs with uvicorn in a subprocess; the Schemathesis CLI then runs every check in every
-phase (examples, coverage, fuzzing, stateful) against the committed spec, with the hooks of
-`tests/schemathesis_hooks.py`, and must finish without failures, errors or warnings.
+few objects of every resource with fixed ids (people, beliefs, prompts, reflections, and
+feedback enough for published trust figures), which `schemathesis.toml` offers for path
+parameters. The real server runs with uvicorn in a subprocess; the Schemathesis CLI then runs
+every check in every phase (examples, coverage, fuzzing, stateful) against the committed spec,
+with the hooks of `tests/schemathesis_hooks.py`, and must finish without failures, errors or
+warnings.
 
 Run just these: `pytest tests/test_schemathesis.py`. Knobs: CALLING_ST_MAX_EXAMPLES (default
 25), CALLING_ST_WORKERS (default 1: with more, CPython 3.11.7 was seen to trip
@@ -25,24 +27,41 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from pathlib import Path
 from unittest import mock
 
 import httpx
 import pytest
+from sqlalchemy.orm import Session
 
 from service.auth import Scope
 from service.beliefs import service as beliefs_service
 from service.beliefs.schemas import BeliefCreate, BeliefStatus
 from service.beliefs.service import create_belief
-from service.db import make_engine, make_sessionmaker
+from service.db import make_engine, make_sessionmaker, utcnow
+from service.feedback import service as feedback_service
+from service.feedback.schemas import (
+    AnonymousRespondent,
+    AttributedRespondent,
+    BeliefRating,
+    FeedbackCreate,
+    Relationship,
+    TrustAnswers,
+)
 from service.migrate import upgrade
 from service.openapi import SPEC_PATH
 from service.organizations import service as organizations_service
+from service.organizations.models import Organization
 from service.organizations.service import create_api_key, create_organization
 from service.people import service as people_service
+from service.people.models import Person
 from service.people.schemas import PersonCreate
 from service.people.service import create_person
+from service.reflection_prompts import service as prompts_service
+from service.reflection_prompts.schemas import PromptCreate
+from service.reflections import service as reflections_service
+from service.reflections.schemas import AnswerIn, EntryIn, ReflectionCreate
 from service.settings import Settings
 from tests.conftest import create_pg_database, drop_pg_database, require_pg
 
@@ -78,7 +97,34 @@ MANAGER_ID = "per_0000000000000000000000000B"
 DISPOSABLE_PERSON_ID = "per_0000000000000000000000000C"
 BELIEF_ID = "blf_0000000000000000000000000A"
 DISPOSABLE_BELIEF_ID = "blf_0000000000000000000000000B"
+# More active beliefs of the leader, which the seeded reflections and feedback rate (the hooks
+# name the leader's active beliefs in generated bodies too).
+RATED_BELIEF_IDS = (
+    "blf_0000000000000000000000000C",
+    "blf_0000000000000000000000000D",
+    "blf_0000000000000000000000000E",
+)
 SPARE_KEY_ID = "key_0000000000000000000000000A"
+PROMPT_ID = "rpm_0000000000000000000000000A"
+DISPOSABLE_PROMPT_ID = "rpm_0000000000000000000000000B"
+ANSWER_PROMPT_ID = "rpm_0000000000000000000000000C"  # answered in the seeded reflections
+REFLECTION_ID = "rfl_0000000000000000000000000A"  # a filled draft, to read and change
+SUBMITTABLE_REFLECTION_ID = "rfl_0000000000000000000000000B"  # a filled draft, to submit
+DISPOSABLE_REFLECTION_ID = "rfl_0000000000000000000000000C"  # a draft, to delete
+SUBMITTED_REFLECTION_ID = "rfl_0000000000000000000000000D"  # the leader's alignment history
+FEEDBACK_ID = "fbk_0000000000000000000000000A"  # attributed (the manager about the leader)
+ANONYMOUS_FEEDBACK_IDS = (
+    "fbk_0000000000000000000000000B",
+    "fbk_0000000000000000000000000C",
+    "fbk_0000000000000000000000000D",
+    "fbk_0000000000000000000000000E",
+    "fbk_0000000000000000000000000F",
+)
+# The beliefs were activated at the first instant a timestamp holds, so that every period a
+# reflection can name (any day from 0001-01-01) is one they were active in: the rule "an entry
+# names a belief active during the period" then holds for generated periods too.
+BELIEFS_ACTIVATED_AT = datetime(1, 1, 1, tzinfo=UTC)
+PERIOD = {"period_start": date(2026, 7, 1), "period_end": date(2026, 9, 30)}
 
 
 @contextmanager
@@ -111,10 +157,20 @@ def seed(database_url: str) -> dict[str, str]:
                 create_person(
                     session, org.org_id, PersonCreate(external_id="st-other", display_name="Grace")
                 )
-            with _next_ids(beliefs_service, BELIEF_ID, DISPOSABLE_BELIEF_ID):
+            beliefs = (BELIEF_ID, DISPOSABLE_BELIEF_ID, *RATED_BELIEF_IDS)
+            with (
+                _next_ids(beliefs_service, *beliefs),
+                mock.patch("service.clock.now", return_value=BELIEFS_ACTIVATED_AT),
+            ):
                 active = BeliefCreate(statement="Trust is given first.", status=BeliefStatus.active)
                 create_belief(session, leader, active)
                 create_belief(session, leader, BeliefCreate(statement="Say why it matters."))
+                for n, _ in enumerate(RATED_BELIEF_IDS):
+                    rated = active.model_copy(update={"statement": f"Belief {n}, lived openly."})
+                    create_belief(session, leader, rated)
+            _seed_prompts(session, org.org_id)
+            _seed_reflections(session, leader)
+            _seed_feedback(session, org, manager.id, leader.id, settings)
         return {  # for tests/schemathesis_hooks.py
             "CALLING_ST_TOKEN": token,
             "CALLING_ST_KEY_ID": key.id,
@@ -125,6 +181,61 @@ def seed(database_url: str) -> dict[str, str]:
         }
     finally:
         engine.dispose()
+
+
+def _seed_prompts(session: Session, org_id: str) -> None:
+    with _next_ids(prompts_service, PROMPT_ID, DISPOSABLE_PROMPT_ID, ANSWER_PROMPT_ID):
+        for text in ("What did my team need from me?", "To be deleted.", "What did I learn?"):
+            prompts_service.create_prompt(session, org_id, PromptCreate(text=text))
+
+
+def _seed_reflections(session: Session, leader: Person) -> None:
+    filled = ReflectionCreate(
+        **PERIOD,
+        entries=[EntryIn(belief_id=b, alignment=4) for b in RATED_BELIEF_IDS],
+        answers=[AnswerIn(prompt_id=ANSWER_PROMPT_ID, answer="I listened more.")],
+    )
+    rating_all = filled.model_copy(
+        update={"entries": [*filled.entries, EntryIn(belief_id=BELIEF_ID, alignment=3)]}
+    )
+    ids = (REFLECTION_ID, SUBMITTABLE_REFLECTION_ID, DISPOSABLE_REFLECTION_ID)
+    with _next_ids(reflections_service, *ids, SUBMITTED_REFLECTION_ID):
+        for _ in ids:
+            reflections_service.create_reflection(session, leader, filled)
+        submitted = reflections_service.create_reflection(session, leader, rating_all)
+        reflections_service.submit_reflection(session, submitted)
+
+
+def _seed_feedback(
+    session: Session, org: Organization, manager_id: str, leader_id: str, settings: Settings
+) -> None:
+    """Attributed and anonymous feedback about the leader: enough respondents (more than the
+    default `min_group_size`, even after a few retractions) for published trust figures."""
+    secret = settings.secret_key.get_secret_value()
+    ratings = [BeliefRating(belief_id=RATED_BELIEF_IDS[0], rating=4)]
+    bodies = [
+        FeedbackCreate(
+            leader_id=leader_id,
+            relationship=Relationship.manager,
+            answers=TrustAnswers(trust=4, greater_good=5, want_to_follow=4, leaned_on=4),
+            belief_ratings=ratings,
+            needs="Fewer meetings.",
+            respondent=AttributedRespondent(person_id=manager_id),
+        ),
+        *(
+            FeedbackCreate(
+                leader_id=leader_id,
+                relationship=Relationship.direct_report,
+                answers=TrustAnswers(trust=3 + n % 3, greater_good=4, want_to_follow=4),
+                belief_ratings=ratings,
+                respondent=AnonymousRespondent(reference=f"st-respondent-{n}"),
+            )
+            for n, _ in enumerate(ANONYMOUS_FEEDBACK_IDS)
+        ),
+    ]
+    with _next_ids(feedback_service, FEEDBACK_ID, *ANONYMOUS_FEEDBACK_IDS):
+        for body in bodies:
+            feedback_service.create_feedback(session, org, body, secret, utcnow())
 
 
 @contextmanager

@@ -193,7 +193,9 @@ def list_reflections(
     "belief of the leader that is active (and was active by the end of the period) and an "
     "answer for every active prompt, ready to fill. Each entry must name one of the leader's "
     "own beliefs that was active during the period, and each answer an active prompt (422 "
-    "otherwise, with `entries.<i>.belief_id` / `answers.<i>.prompt_id` in `errors`).",
+    "otherwise, with `entries.<i>.belief_id` / `answers.<i>.prompt_id` in `errors`). With the "
+    "template's rows it still holds at most 500 entries and 100 answers (422 on `entries` / "
+    "`answers` otherwise).",
     status_code=status.HTTP_201_CREATED,
     responses=success(
         WRITE,

@@ -22,16 +22,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.live_server import free_port
 from tests.ops.repo_files import ROOT
 
 DEADLINE_SECONDS = 20
 PEOPLE = 1000
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _calling(*args: str) -> list[str]:
@@ -79,7 +74,7 @@ def api_key(env: dict[str, str]) -> str:
 def server(
     env: dict[str, str], api_key: str, tmp_path: Path
 ) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
-    port = _free_port()
+    port = free_port()
     with (tmp_path / "stdout").open("wb") as out, (tmp_path / "stderr").open("wb") as err:
         process = subprocess.Popen(
             _calling("serve", "--no-demo", "--no-migrate", "--port", str(port)),

@@ -39,7 +39,7 @@ from service.people.service import create_person
 from service.settings import Settings
 from service.trust.models import TrustContribution
 from tests.conftest import Tenant, create_pg_database, drop_pg_database, make_tenant, require_pg
-from tests.reliability.live import live_server
+from tests.live_server import live_server
 from tests.trust.test_aggregates import SECRET, check_against_rows
 
 CONCURRENT = 50

@@ -41,12 +41,11 @@ from service.migrate import upgrade
 from service.people.models import Person
 from service.settings import Settings
 from tests.conftest import IN_CI, Tenant, make_tenant, require_pg
+from tests.live_server import free_port, live_server
 from tests.reliability.live import (
     Load,
     Outcome,
     bad_5xx,
-    free_port,
-    live_server,
     recovery_seconds,
     statuses,
     wait_until_healthy,

@@ -3,62 +3,21 @@ client for requests a well-behaved client library refuses to send."""
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-import pytest
-
-from tests.ops.repo_files import ROOT
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.live_server import live_server
 
 
 @contextmanager
 def uvicorn_server(database_url: str, log: Path, **settings: str) -> Iterator[int]:
     """Serve `database_url` like the Dockerfile does; yield the port once `/readyz` is 200."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CALLING_")}
-    env |= {"CALLING_DATABASE_URL": database_url, "CALLING_LOG_LEVEL": "WARNING"}
-    env |= {f"CALLING_{name.upper()}": value for name, value in settings.items()}
-    command = [
-        sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory",
-        "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
-    ]  # fmt: skip
-    with log.open("wb") as output:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"the server exited with {server.returncode}:\n{log.read_text()}")
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"the server did not become ready:\n{log.read_text()}")
-            time.sleep(0.1)
-        yield port
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    with live_server(database_url, log, **settings) as base_url:
+        yield int(base_url.rsplit(":", 1)[1])
 
 
 @dataclass
