@@ -21,17 +21,14 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from unittest import mock
 
-import httpx
 import pytest
 from sqlalchemy.orm import Session
 
@@ -64,6 +61,7 @@ from service.reflections import service as reflections_service
 from service.reflections.schemas import AnswerIn, EntryIn, ReflectionCreate
 from service.settings import Settings
 from tests.conftest import create_pg_database, drop_pg_database, require_pg
+from tests.live_server import live_server as serve
 
 pytestmark = pytest.mark.slow
 
@@ -81,12 +79,6 @@ def _schemathesis_cli() -> Path:
         if (bindir / name).is_file():
             return bindir / name
     pytest.fail(f"Schemathesis is not installed next to {sys.executable}")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 # The ids of the seeded objects are fixed, so that `schemathesis.toml` can name them in its
@@ -240,45 +232,11 @@ def _seed_feedback(
 
 @contextmanager
 def live_server(database_url: str, log: Path) -> Iterator[str]:
-    """The real service (uvicorn, as deployed) on a free local port; yield its base URL."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "CALLING_DATABASE_URL": database_url,
-        "CALLING_LOG_LEVEL": "WARNING",
-        # Thousands of requests a minute from one organization are the point of the run, not
-        # abuse: the per-organization rate limit (tested on its own) is off.
-        "CALLING_RATE_LIMIT_PER_MINUTE": "0",
-    }
-    env["CALLING_RATE_LIMIT_PER_MINUTE"] = "0"  # no 429 however fast the run goes
-    command = [
-        sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory",
-        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-    ]  # fmt: skip
-    with log.open("wb") as output:
-        server = subprocess.Popen(command, cwd=REPO, env=env, stdout=output, stderr=output)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"The server exited with {server.returncode}:\n{log.read_text()}")
-            try:
-                if httpx.get(f"{base_url}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"The server did not become ready:\n{log.read_text()}")
-            time.sleep(0.2)
+    """The real service (uvicorn, as deployed) on a free local port; yield its base URL.
+    Thousands of requests a minute from one organization are the point of the run, not
+    abuse: the per-organization rate limit (tested on its own) is off."""
+    with serve(database_url, log, rate_limit_per_minute="0") as base_url:
         yield base_url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def run_schemathesis(base_url: str, variables: dict[str, str], workdir: Path) -> str:
