@@ -76,7 +76,7 @@ def _last_submitted(session: Session, org_id: str, leader_ids: Sequence[str]) ->
         )
         .group_by(Reflection.leader_id)
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def _active_beliefs(session: Session, org_id: str, leader_ids: Sequence[str]) -> dict[str, int]:
@@ -89,7 +89,7 @@ def _active_beliefs(session: Session, org_id: str, leader_ids: Sequence[str]) ->
         )
         .group_by(Belief.leader_id)
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def get_schedule_row(session: Session, org_id: str, leader_id: str) -> ReflectionSchedule | None:
@@ -116,9 +116,7 @@ def schedules_for(session: Session, org_id: str, leader_ids: Sequence[str]) -> l
                 ReflectionSchedule.org_id == org_id,
                 ReflectionSchedule.leader_id.in_(leader_ids),
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     last = _last_submitted(session, org_id, leader_ids)
     active = _active_beliefs(session, org_id, leader_ids)
