@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 
 from service import __version__
 from service.beliefs.router import router as beliefs_router
 from service.db import ConnectionSlots, make_engine, make_sessionmaker
-from service.errors import ServiceError, install_error_handlers, problem_response
+from service.errors import install_error_handlers
 from service.feedback.router import router as feedback_router
 from service.health import router as health_router
-from service.idempotency.service import Replay, replay_response
+from service.idempotency.service import Replay, replay_handler
 from service.middleware import RequestContextMiddleware
 from service.observability.logging import configure_logging
 from service.observability.metrics import HttpMetrics
@@ -100,17 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.metrics = HttpMetrics(engine)
 
     install_error_handlers(app)
-
-    @app.exception_handler(Replay)
-    async def _replay(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, Replay)
-        try:
-            status, headers, body = replay_response(exc)
-        except ServiceError as error:
-            return problem_response(
-                request, error.status, error.slug, error.title, error.detail, headers=error.headers
-            )
-        return Response(body, status_code=status, headers=headers)
+    app.add_exception_handler(Replay, replay_handler)
 
     app.include_router(health_router)
     app.include_router(metrics_router)
