@@ -20,7 +20,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from service.db import SessionDep
 from service.errors import Forbidden, Unauthorized
 from service.organizations.models import ApiKey
-from service.ratelimit import RateLimiter
+from service.ratelimit import count_request
 
 KEY_PREFIX = "csk"
 _SECRET_BYTES = 20
@@ -102,9 +102,7 @@ def authenticate(
         raise Unauthorized("The API key is invalid or revoked.")
     principal = Principal(org_id=key.org_id, key_id=key.id, scopes=frozenset(key.scopes))
     request.state.org_id = principal.org_id
-    limiter: RateLimiter | None = getattr(request.app.state, "rate_limiter", None)
-    if limiter is not None:  # 429 when the organization is over its limit
-        request.state.rate_limit_headers = limiter.check(principal.org_id)
+    count_request(request, principal.org_id)  # 429 when the organization is over its limit
     return principal
 
 

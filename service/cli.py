@@ -67,9 +67,10 @@ def serve(
 
     import uvicorn
 
-    from service.demo import create_demo, is_empty
+    from service.demo import create_demo
     from service.migrate import upgrade
     from service.observability.logging import logging_config
+    from service.organizations.service import any_organization
 
     settings = get_settings()
     if migrate_first:
@@ -78,7 +79,7 @@ def serve(
         demo = settings.is_sqlite
     if demo:
         with _session(settings) as session, session.begin():
-            created = create_demo(session) if is_empty(session) else None
+            created = None if any_organization(session) else create_demo(session)
         if created:
             org_id, token = created
             base = f"http://{host}:{port}"
@@ -137,12 +138,10 @@ def keys_create(
 @keys.command("list")
 def keys_list(org: Annotated[str, typer.Option(help="Organization id (org_…).")]) -> None:
     """List an organization's API keys (never their secrets)."""
-    from sqlalchemy import select
-
-    from service.organizations.models import ApiKey
+    from service.organizations.service import all_api_keys
 
     with _session(get_settings()) as session:
-        for key in session.scalars(select(ApiKey).where(ApiKey.org_id == org).order_by(ApiKey.id)):
+        for key in all_api_keys(session, org):
             state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
             typer.echo(f"{key.id}\t{','.join(key.scopes)}\t{state}\t{key.name}")
 

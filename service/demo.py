@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.auth import Scope
 from service.beliefs.schemas import BeliefCategory, BeliefCreate, BeliefStatus
 from service.beliefs.service import create_belief
-from service.organizations.models import Organization
 from service.organizations.service import create_api_key, create_organization
 from service.people.schemas import BulkUpsert, PersonUpsert
 from service.people.service import bulk_upsert, get_person
@@ -18,10 +16,6 @@ DEMO_BELIEFS = [
     ("Trust is given first, not earned first.", BeliefCategory.integrity),
     ("Our customers' needs come before our internal convenience.", BeliefCategory.customers),
 ]
-
-
-def is_empty(session: Session) -> bool:
-    return session.scalar(select(Organization.org_id).limit(1)) is None
 
 
 def create_demo(session: Session) -> tuple[str, str]:

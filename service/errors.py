@@ -39,10 +39,6 @@ class ServiceError(Exception):
         self.headers = headers or {}
 
 
-class BadRequest(ServiceError):
-    status, slug, title = 400, "bad-request", "Bad request"
-
-
 class Unauthorized(ServiceError):
     status, slug, title = 401, "unauthorized", "Unauthorized"
 

@@ -18,12 +18,21 @@ from limits import RateLimitItem, RateLimitItemPerMinute, RateLimitItemPerSecond
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.errors import TooManyRequests
 from service.settings import Settings
 
 STATE_KEY = "rate_limit_headers"
+
+
+def count_request(request: Request, org_id: str) -> None:
+    """Count a request of `org_id` against this replica's limiter (429 when over it) and
+    keep the RateLimit fields for `RateLimitHeadersMiddleware` to send."""
+    limiter: RateLimiter | None = getattr(request.app.state, "rate_limiter", None)
+    if limiter is not None:
+        setattr(request.state, STATE_KEY, limiter.check(org_id))
 
 
 class RateLimiter:

@@ -123,11 +123,16 @@ def list_api_keys(
     return paginate(session, stmt, [ApiKey.id], page, lambda k: [k.id])
 
 
+def all_api_keys(session: Session, org_id: str) -> list[ApiKey]:
+    """Every key of the organization, oldest first (the `calling keys list` command)."""
+    return list(session.scalars(select(ApiKey).where(ApiKey.org_id == org_id).order_by(ApiKey.id)))
+
+
+def any_organization(session: Session) -> bool:
+    return session.scalar(select(Organization.org_id).limit(1)) is not None
+
+
 def revoke_api_key(session: Session, key: ApiKey) -> None:
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         session.flush()
-
-
-def find_org_by_name(session: Session, name: str) -> Organization | None:
-    return session.scalars(select(Organization).where(Organization.name == name)).first()

@@ -215,14 +215,15 @@ def trust_score(
         trend=Trend(
             as_of=then,
             stage=then_state.stage,
-            overall=Figure(**now_state_fields(then_state.overall)),
+            overall=Figure(**without_items(then_state.overall)),
             change=change,
         ),
         method=_method(org, now_state.prior),
     )
 
 
-def now_state_fields(figure: OverallFigure) -> dict[str, object]:
+def without_items(figure: OverallFigure) -> dict[str, object]:
+    """The fields of an overall figure that a plain `Figure` has."""
     return figure.model_dump(exclude={"items"})
 
 
@@ -269,7 +270,7 @@ def trust_history(
         )
         data.append(
             HistoryPoint(
-                as_of=point, stage=state.stage, overall=Figure(**now_state_fields(state.overall))
+                as_of=point, stage=state.stage, overall=Figure(**without_items(state.overall))
             )
         )
     return TrustHistory(leader_id=leader.id, data=data)
@@ -299,7 +300,7 @@ def overview(session: Session, org: Organization, now: datetime) -> list[LeaderS
                 leader_id=cell.leader_id,
                 display_name=name,
                 stage=state.stage,
-                overall=Figure(**now_state_fields(state.overall)),
+                overall=Figure(**without_items(state.overall)),
                 published_at=cell.published_at,
             )
         )
