@@ -1,0 +1,299 @@
+"""Themes in what people need and dream of: deterministic, explainable extraction. Pure; no I/O.
+
+How one answer becomes themes (each step can be shown to an integrator):
+
+1. **Normalise**: Unicode NFKC, then casefold (`"Prioriteringar"` → `"prioriteringar"`).
+2. **Tokenise**: runs of word characters of any script, with inner `-`, `'` or `’`
+   (`co-op`). Emoji, punctuation and symbols separate words and are otherwise ignored;
+   a word needs at least one letter. Any Unicode string is accepted, never an error.
+3. **Language**: English or Swedish per answer, by `simplemma.langdetect` (word-list
+   coverage); an answer it cannot place is read as English.
+4. **Lemmatise** each word with `simplemma` in the answer's language
+   (`"kunderna"` → `"kund"`, `"priorities"` → `"priority"`).
+5. **Group**: a word whose surface form or lemma is in `THEME_TERMS` (the documented map
+   of related English and Swedish terms) belongs to that theme, with an English label
+   from `THEME_LABELS`. Otherwise the word is dropped when it is a stop word of its
+   language (`stopwordsiso`) or an echo of the question (`QUESTION_ECHOES`: "need",
+   "dream", ...), or shorter than three letters; what remains is its own theme
+   `term:<lemma>`, labelled with the lemma.
+6. **Count** distinct respondents per theme: a respondent mentioning a theme twice, or in
+   two answers, counts once.
+7. **Example phrases**: the theme's word with its neighbouring content word (at most
+   `PHRASE_WORDS` words), never a whole answer; shown only when at least
+   `min_comment_group_size` respondents share the theme.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+import simplemma
+import stopwordsiso
+
+LANGUAGES: tuple[str, ...] = ("en", "sv")
+DEFAULT_LANGUAGE = "en"
+PHRASE_WORDS = 2
+MAX_EXAMPLES = 3
+MIN_TERM_LETTERS = 3
+TERM_PREFIX = "term:"
+
+_WORD = re.compile(r"\w+(?:['’-]\w+)*")
+
+# Related terms, English and Swedish, grouped into one theme each. Keys are surface forms or
+# simplemma lemmas (both are looked up, since the lemmatiser is a word list, not a grammar).
+_THEMES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "clarity": (
+        "Clear priorities and direction",
+        (
+            "priority", "priorities", "prioritise", "prioritize", "clarity", "clear",
+            "clearer", "direction", "focus", "goal", "goals", "strategy", "roadmap",
+            "prioritering", "prioritera", "tydlig", "tydlighet", "tydligare", "riktning",
+            "fokus", "mål", "strategi", "målbild",
+        ),
+    ),
+    "workload": (
+        "Workload and pace",
+        (
+            "workload", "overtime", "stress", "pace", "deadline", "deadlines",
+            "overloaded", "busy", "capacity", "time", "tid", "arbetsbelastning", "övertid", "tempo",
+            "stressad", "kapacitet", "belastning",
+        ),
+    ),
+    "growth": (
+        "Growth and development",
+        (
+            "growth", "grow", "growing", "develop", "development", "learn", "learning",
+            "career", "training", "course", "mentor", "mentoring", "coaching", "skill",
+            "skills", "utveckling", "utveckla", "utvecklas", "lära", "lärande", "karriär",
+            "utbildning", "kompetens", "kompetensutveckling", "mentorskap",
+        ),
+    ),
+    "recognition": (
+        "Feedback and recognition",
+        (
+            "feedback", "recognition", "recognise", "recognize", "appreciation",
+            "appreciate", "praise", "återkoppling", "erkännande", "uppskattning",
+            "beröm", "uppskatta",
+        ),
+    ),
+    "communication": (
+        "Communication and transparency",
+        (
+            "communication", "communicate", "information", "inform", "transparency",
+            "transparent", "update", "updates", "meeting", "meetings", "kommunikation",
+            "kommunicera", "öppenhet", "transparens", "möte", "information", "informera",
+        ),
+    ),
+    "autonomy": (
+        "Autonomy and ownership",
+        (
+            "autonomy", "ownership", "own", "freedom", "mandate", "empower",
+            "empowerment", "decide", "decision", "decisions", "frihet", "mandat",
+            "självständighet", "ägarskap", "ansvar", "befogenhet", "besluta", "beslut",
+        ),
+    ),
+    "customers": (
+        "Customers",
+        ("customer", "customers", "client", "clients", "kund", "kunder", "kunderna"),
+    ),
+    "collaboration": (
+        "Collaboration and teamwork",
+        (
+            "collaboration", "collaborate", "team", "teams", "teamwork", "together",
+            "cooperation", "lag", "teamet",
+            "samarbete", "samarbeta", "tillsammans", "lagarbete",
+        ),
+    ),
+    "tools": (
+        "Tools and resources",
+        (
+            "tool", "tools", "resource", "resources", "budget", "equipment", "software",
+            "verktyg", "resurs", "resurser", "utrustning", "budget",
+        ),
+    ),
+    "delivery": (
+        "Reliable orders, forecasts and payments",
+        (
+            "delivery", "deliveries", "forecast", "forecasts", "order", "orders",
+            "payment", "payments", "invoice", "invoices", "leverans", "prognos",
+            "beställning", "betalning", "faktura",
+        ),
+    ),
+    "wellbeing": (
+        "Balance and wellbeing",
+        (
+            "balance", "wellbeing", "well-being", "health", "flexibility", "flexible",
+            "remote", "balans", "hälsa", "välmående", "flexibilitet", "flexibel", "distans",
+        ),
+    ),
+    "innovation": (
+        "Innovation and improvement",
+        (
+            "innovation", "innovate", "idea", "ideas", "experiment", "improve",
+            "improvement", "innovera", "idé", "förbättra", "förbättring", "experimentera",
+        ),
+    ),
+    "purpose": (
+        "Purpose and impact",
+        (
+            "purpose", "meaning", "meaningful", "impact", "mission", "sustainability",
+            "sustainable", "syfte", "mening", "meningsfull", "hållbarhet", "hållbar",
+            "påverkan",
+        ),
+    ),
+}
+
+THEME_LABELS: Mapping[str, str] = {key: label for key, (label, _) in _THEMES.items()}
+THEME_TERMS: Mapping[str, str] = {
+    term: key for key, (_, terms) in _THEMES.items() for term in terms
+}
+# Words that echo the questions ("what do you need / dream of") and so say nothing.
+QUESTION_ECHOES: frozenset[str] = frozenset(
+    {
+        "need", "needs", "dream", "dreams", "wish", "want", "hope", "like", "would",
+        "behöva", "behöver", "dröm", "drömma", "drömmar", "drömmare", "önska", "önskar",
+        "vilja", "vill", "hoppas",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word of an answer: its normalised form, lemma and theme key (None: dropped)."""
+
+    word: str
+    lemma: str
+    theme: str | None
+
+
+@dataclass(frozen=True)
+class ThemeCount:
+    """A theme over a set of answers: distinct respondents and, when enough share it,
+    example phrases."""
+
+    key: str
+    label: str
+    respondents: frozenset[str]
+    examples: tuple[str, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.respondents)
+
+
+def normalise(text: str) -> str:
+    """NFKC, then casefold."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def tokenise(text: str) -> list[str]:
+    """The words of an already normalised text (any script; at least one letter each)."""
+    return [w for w in _WORD.findall(text) if any(c.isalpha() for c in w)]
+
+
+def detect_language(text: str) -> str:
+    """`en` or `sv` for one answer (DEFAULT_LANGUAGE when neither is recognised)."""
+    if not tokenise(normalise(text)):
+        return DEFAULT_LANGUAGE
+    ranked = simplemma.langdetect(text, lang=LANGUAGES)
+    best, score = ranked[0]
+    return best if best in LANGUAGES and score > 0 else DEFAULT_LANGUAGE
+
+
+@lru_cache(maxsize=2)
+def stop_words(language: str) -> frozenset[str]:
+    """`stopwordsiso`'s stop words of the language, normalised."""
+    return frozenset(normalise(w) for w in stopwordsiso.stopwords(language))
+
+
+def label(key: str) -> str:
+    """The readable label of a theme key."""
+    if key.startswith(TERM_PREFIX):
+        return key[len(TERM_PREFIX) :]
+    return THEME_LABELS[key]
+
+
+def _theme_of(word: str, lemma: str, language: str) -> str | None:
+    mapped = THEME_TERMS.get(word) or THEME_TERMS.get(lemma)
+    if mapped is not None:
+        return mapped
+    if word in QUESTION_ECHOES or lemma in QUESTION_ECHOES:
+        return None
+    stops = stop_words(language)
+    if word in stops or lemma in stops:
+        return None
+    if sum(c.isalpha() for c in lemma) < MIN_TERM_LETTERS:
+        return None
+    return TERM_PREFIX + lemma
+
+
+def terms(text: str) -> list[Term]:
+    """Every word of one answer with its lemma and theme (explains the extraction)."""
+    language = detect_language(text)
+    result = []
+    for word in tokenise(normalise(text)):
+        lemma = normalise(simplemma.lemmatize(word, lang=language))
+        result.append(Term(word=word, lemma=lemma, theme=_theme_of(word, lemma, language)))
+    return result
+
+
+def themes_of(text: str) -> frozenset[str]:
+    """The theme keys one answer mentions."""
+    return frozenset(t.theme for t in terms(text) if t.theme is not None)
+
+
+def phrases_of(text: str) -> dict[str, set[str]]:
+    """Theme key → short phrases of this answer: the theme's word joined to the content word
+    just before it (else just after it), at most PHRASE_WORDS words, and never the whole
+    answer (an answer of PHRASE_WORDS words or fewer gives no phrase at all)."""
+    words = terms(text)
+    found: dict[str, set[str]] = {}
+    if len(words) <= PHRASE_WORDS:
+        return found
+    for i, term in enumerate(words):
+        if term.theme is None:
+            continue
+        phrase: tuple[str, ...]
+        if i > 0 and words[i - 1].theme is not None:
+            phrase = (words[i - 1].word, term.word)
+        elif i + 1 < len(words) and words[i + 1].theme is not None:
+            phrase = (term.word, words[i + 1].word)
+        else:
+            phrase = (term.word,)
+        found.setdefault(term.theme, set()).add(" ".join(phrase))
+    return found
+
+
+def count_themes(
+    answers: Iterable[tuple[str, str]], min_comment_group_size: int
+) -> list[ThemeCount]:
+    """Themes over (respondent key, answer text) pairs, most respondents first (ties by key).
+
+    Every theme is returned with its respondents; `examples` (up to MAX_EXAMPLES phrases,
+    those used by most respondents first, ties alphabetical) only when at least
+    `min_comment_group_size` respondents share the theme. Whether a count may be shown at
+    all is the period table's decision (`service.insights.cells`).
+    """
+    members: dict[str, set[str]] = {}
+    phrase_users: dict[str, dict[str, set[str]]] = {}
+    for respondent, text in answers:
+        for theme, phrases in phrases_of(text).items():
+            for phrase in phrases:
+                phrase_users.setdefault(theme, {}).setdefault(phrase, set()).add(respondent)
+        for theme in themes_of(text):
+            members.setdefault(theme, set()).add(respondent)
+    result = []
+    for key, respondents in members.items():
+        examples: tuple[str, ...] = ()
+        if len(respondents) >= min_comment_group_size:
+            users = Counter({p: len(r) for p, r in phrase_users.get(key, {}).items()})
+            ranked = sorted(users.items(), key=lambda item: (-item[1], item[0]))
+            examples = tuple(p for p, _ in ranked[:MAX_EXAMPLES])
+        result.append(ThemeCount(key, label(key), frozenset(respondents), examples))
+    result.sort(key=lambda t: (-t.count, t.key))
+    return result
