@@ -19,7 +19,7 @@ How one answer becomes themes (each step can be shown to an integrator):
 6. **Count** distinct respondents per theme: a respondent mentioning a theme twice, or in
    two answers, counts once.
 7. **Example phrases**: the theme's word with its neighbouring content word (at most
-   `PHRASE_WORDS` words), never a whole answer; shown only when at least
+   `PHRASE_WORDS` words), never the whole of any answer; shown only when at least
    `min_comment_group_size` respondents share the theme.
 """
 
@@ -44,106 +44,104 @@ TERM_PREFIX = "term:"
 
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 # Related terms, English and Swedish, grouped into one theme each. Keys are surface forms or
 # simplemma lemmas (both are looked up, since the lemmatiser is a word list, not a grammar).
-_THEMES: dict[str, tuple[str, tuple[str, ...]]] = {
+_THEMES: dict[str, tuple[str, list[str]]] = {
     "clarity": (
         "Clear priorities and direction",
-        (
-            "priority", "priorities", "prioritise", "prioritize", "clarity", "clear",
-            "clearer", "direction", "focus", "goal", "goals", "strategy", "roadmap",
-            "prioritering", "prioritera", "tydlig", "tydlighet", "tydligare", "riktning",
-            "fokus", "mål", "strategi", "målbild",
+        _words(
+            "priority priorities prioritise prioritize clarity clear clearer direction focus "
+            "goal goals strategy roadmap prioritering prioritera tydlig tydlighet tydligare "
+            "riktning fokus mål strategi målbild"
         ),
     ),
     "workload": (
         "Workload and pace",
-        (
-            "workload", "overtime", "stress", "pace", "deadline", "deadlines",
-            "overloaded", "busy", "capacity", "time", "tid", "arbetsbelastning", "övertid", "tempo",
-            "stressad", "kapacitet", "belastning",
+        _words(
+            "workload overtime stress pace deadline deadlines overloaded busy capacity "
+            "arbetsbelastning övertid tempo stressad kapacitet belastning"
         ),
     ),
     "growth": (
         "Growth and development",
-        (
-            "growth", "grow", "growing", "develop", "development", "learn", "learning",
-            "career", "training", "course", "mentor", "mentoring", "coaching", "skill",
-            "skills", "utveckling", "utveckla", "utvecklas", "lära", "lärande", "karriär",
-            "utbildning", "kompetens", "kompetensutveckling", "mentorskap",
+        _words(
+            "growth grow growing develop development learn learning career training course "
+            "mentor mentoring coaching skill skills utveckling utveckla utvecklas lära "
+            "lärande karriär utbildning kompetens kompetensutveckling mentorskap tillväxt"
         ),
     ),
     "recognition": (
         "Feedback and recognition",
-        (
-            "feedback", "recognition", "recognise", "recognize", "appreciation",
-            "appreciate", "praise", "återkoppling", "erkännande", "uppskattning",
-            "beröm", "uppskatta",
+        _words(
+            "feedback recognition recognise recognize appreciation appreciate praise "
+            "återkoppling erkännande uppskattning beröm uppskatta"
         ),
     ),
     "communication": (
         "Communication and transparency",
-        (
-            "communication", "communicate", "information", "inform", "transparency",
-            "transparent", "update", "updates", "meeting", "meetings", "kommunikation",
-            "kommunicera", "öppenhet", "transparens", "möte", "information", "informera",
+        _words(
+            "communication communicate information inform transparency transparent update "
+            "updates meeting meetings kommunikation kommunicera öppenhet transparens möte "
+            "information informera"
         ),
     ),
     "autonomy": (
         "Autonomy and ownership",
-        (
-            "autonomy", "ownership", "own", "freedom", "mandate", "empower",
-            "empowerment", "decide", "decision", "decisions", "frihet", "mandat",
-            "självständighet", "ägarskap", "ansvar", "befogenhet", "besluta", "beslut",
+        _words(
+            "autonomy ownership own freedom mandate empower empowerment decide decision "
+            "decisions frihet mandat självständighet ägarskap ansvar befogenhet besluta "
+            "beslut"
         ),
     ),
     "customers": (
         "Customers",
-        ("customer", "customers", "client", "clients", "kund", "kunder", "kunderna"),
+        _words("customer customers client clients kund kunder kunderna"),
     ),
     "collaboration": (
         "Collaboration and teamwork",
-        (
-            "collaboration", "collaborate", "team", "teams", "teamwork", "together",
-            "cooperation", "lag", "teamet",
-            "samarbete", "samarbeta", "tillsammans", "lagarbete",
+        _words(
+            "collaboration collaborate teamwork together cooperation "
+            "samarbete samarbeta tillsammans lagarbete"
         ),
     ),
     "tools": (
         "Tools and resources",
-        (
-            "tool", "tools", "resource", "resources", "budget", "equipment", "software",
-            "verktyg", "resurs", "resurser", "utrustning", "budget",
+        _words(
+            "tool tools resource resources budget equipment software verktyg resurs resurser "
+            "utrustning budget"
         ),
     ),
     "delivery": (
         "Reliable orders, forecasts and payments",
-        (
-            "delivery", "deliveries", "forecast", "forecasts", "order", "orders",
-            "payment", "payments", "invoice", "invoices", "leverans", "prognos",
-            "beställning", "betalning", "faktura",
+        _words(
+            "delivery deliveries forecast forecasts order orders payment payments invoice "
+            "invoices leverans prognos beställning betalning faktura"
         ),
     ),
     "wellbeing": (
         "Balance and wellbeing",
-        (
-            "balance", "wellbeing", "well-being", "health", "flexibility", "flexible",
-            "remote", "balans", "hälsa", "välmående", "flexibilitet", "flexibel", "distans",
+        _words(
+            "balance wellbeing well-being health flexibility flexible remote balans hälsa "
+            "välmående flexibilitet flexibel distans"
         ),
     ),
     "innovation": (
         "Innovation and improvement",
-        (
-            "innovation", "innovate", "idea", "ideas", "experiment", "improve",
-            "improvement", "innovera", "idé", "förbättra", "förbättring", "experimentera",
+        _words(
+            "innovation innovate idea ideas experiment improve improvement innovera idé "
+            "förbättra förbättring experimentera"
         ),
     ),
     "purpose": (
         "Purpose and impact",
-        (
-            "purpose", "meaning", "meaningful", "impact", "mission", "sustainability",
-            "sustainable", "syfte", "mening", "meningsfull", "hållbarhet", "hållbar",
-            "påverkan",
+        _words(
+            "purpose meaning meaningful impact mission sustainability sustainable syfte "
+            "mening meningsfull hållbarhet hållbar påverkan"
         ),
     ),
 }
@@ -154,11 +152,10 @@ THEME_TERMS: Mapping[str, str] = {
 }
 # Words that echo the questions ("what do you need / dream of") and so say nothing.
 QUESTION_ECHOES: frozenset[str] = frozenset(
-    {
-        "need", "needs", "dream", "dreams", "wish", "want", "hope", "like", "would",
-        "behöva", "behöver", "dröm", "drömma", "drömmar", "drömmare", "önska", "önskar",
-        "vilja", "vill", "hoppas",
-    }
+    _words(
+        "need needs dream dreams wish want hope like would "
+        "behöva behöver dröm drömma drömmar drömmare önska önskar vilja vill hoppas"
+    )
 )
 
 
@@ -275,13 +272,16 @@ def count_themes(
     """Themes over (respondent key, answer text) pairs, most respondents first (ties by key).
 
     Every theme is returned with its respondents; `examples` (up to MAX_EXAMPLES phrases,
-    those used by most respondents first, ties alphabetical) only when at least
+    those used by most respondents first, ties alphabetical; never a phrase that is the
+    whole of any of the answers) only when at least
     `min_comment_group_size` respondents share the theme. Whether a count may be shown at
     all is the period table's decision (`service.insights.cells`).
     """
     members: dict[str, set[str]] = {}
     phrase_users: dict[str, dict[str, set[str]]] = {}
+    whole_answers: set[str] = set()
     for respondent, text in answers:
+        whole_answers.add(" ".join(t.word for t in terms(text)))
         for theme, phrases in phrases_of(text).items():
             for phrase in phrases:
                 phrase_users.setdefault(theme, {}).setdefault(phrase, set()).add(respondent)
@@ -291,7 +291,10 @@ def count_themes(
     for key, respondents in members.items():
         examples: tuple[str, ...] = ()
         if len(respondents) >= min_comment_group_size:
-            users = Counter({p: len(r) for p, r in phrase_users.get(key, {}).items()})
+            # a phrase that is all of someone's answer is never shown
+            users = Counter(
+                {p: len(r) for p, r in phrase_users.get(key, {}).items() if p not in whole_answers}
+            )
             ranked = sorted(users.items(), key=lambda item: (-item[1], item[0]))
             examples = tuple(p for p, _ in ranked[:MAX_EXAMPLES])
         result.append(ThemeCount(key, label(key), frozenset(respondents), examples))
