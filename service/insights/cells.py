@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from service.insights import themes as theme_extraction
-from service.trust.suppression import visible_groups
+from service.trust.suppression import reveals_too_few, visible_groups
 
 KINDS: tuple[str, ...] = ("needs", "dreams")
 ALL = None  # the overall cell of a belief (every relationship)
@@ -77,11 +77,14 @@ class ThemeCell:
         return len(self.contributions)
 
 
-def _anonymous_enough(members: Iterable[str], anonymous: set[str], k: int) -> bool:
-    """A figure mixing attributed and anonymous answers needs ≥ k anonymous ones."""
-    ids = list(members)
-    anon = sum(1 for m in ids if m in anonymous)
-    return anon == len(ids) or anon == 0 or anon >= k
+def _anonymous_enough(total: int, anonymous: int, k: int) -> bool:
+    """A figure mixing attributed answers (which admin keys can read one by one) and
+    anonymous ones needs at least k anonymous ones."""
+    return anonymous in (0, total) or anonymous >= k
+
+
+def _only(members: Mapping[str, str], keep: set[str]) -> dict[str, str]:
+    return {m: c for m, c in members.items() if m in keep}
 
 
 def belief_cells(
@@ -89,7 +92,15 @@ def belief_cells(
     min_group_size: int,
     manager_group_minimum: int,
 ) -> list[BeliefCell]:
-    """Every belief cell of one leader's period (shown or not), overall cells first."""
+    """Every belief cell of one leader's period (shown or not): per belief its overall cell,
+    then its relationship groups.
+
+    The overall cell shows over at least `min_group_size` respondents; the groups follow the
+    trust figures' rule (`service.trust.suppression.visible_groups`: group minimums and
+    complementary suppression), and then again over the anonymous answers alone, since the
+    attributed ones can be read one by one and subtracted.
+    """
+    k = min_group_size
     anonymous = {r.feedback_id for r in responses if r.anonymous}
     beliefs = sorted({b for r in responses for b in r.belief_ratings})
     cells: list[BeliefCell] = []
@@ -99,28 +110,22 @@ def belief_cells(
         groups: dict[str, dict[str, str]] = {}
         for r in rated:
             groups.setdefault(r.relationship, {})[r.feedback_id] = r.feedback_id
-        ok = {
-            g
-            for g, members in groups.items()
-            if _anonymous_enough(members, anonymous, min_group_size)
+        anon_overall = _only(overall, anonymous)
+        anon_groups = {g: _only(m, anonymous) for g, m in groups.items()}
+        overall_shown = len(overall) >= k and _anonymous_enough(len(overall), len(anon_overall), k)
+        candidates = {
+            g: m for g, m in groups.items() if _anonymous_enough(len(m), len(anon_groups[g]), k)
         }
-        overall_ok = _anonymous_enough(overall, anonymous, min_group_size)
-        visible = (
-            visible_groups(
-                overall,
-                {g: m for g, m in groups.items() if g in ok},
-                min_group_size,
-                {"manager": manager_group_minimum},
+        visible: set[str] = set()
+        if overall_shown:
+            visible = set(
+                visible_groups(overall, candidates, k, {"manager": manager_group_minimum})
             )
-            if overall_ok
-            else frozenset()
-        )
-        overall_shown = overall_ok and len(overall) >= min_group_size
-
+        while visible and reveals_too_few(anon_overall, anon_groups, visible, k):
+            visible.remove(min(visible, key=lambda g: (len(groups[g]), g)))
         cells.append(_belief_cell(belief, rated, ALL, overall, overall_shown))
         for group in sorted(groups):
-            shown = overall_shown and group in visible
-            cells.append(_belief_cell(belief, rated, group, groups[group], shown))
+            cells.append(_belief_cell(belief, rated, group, groups[group], group in visible))
     return cells
 
 
@@ -144,38 +149,40 @@ def _belief_cell(
     )
 
 
-def _hidden_sum_ok(hidden: int, k: int) -> bool:
-    return hidden == 0 or hidden >= k
+def _shows(total: int, anonymous: int, k: int) -> bool:
+    return total >= k and _anonymous_enough(total, anonymous, k)
 
 
-def partition_visible(
-    counts: Mapping[str, int], k: int, withheld: Iterable[str] = ()
-) -> frozenset[str]:
-    """Which parts of a partition may show next to their (shown) total.
+def partition_visible(parts: Mapping[str, tuple[int, int]], k: int) -> frozenset[str]:
+    """Which parts of a partition may show next to their total; `parts` maps each part to
+    (respondents, of them anonymous).
 
-    A part shows when its count is at least `k` and it is not `withheld`; the total minus
-    the shown parts is the sum of the hidden ones, so while that sum is in 1..k − 1 the
-    smallest shown part (ties: by name) is hidden too. Parts are disjoint, so no other
+    A part shows over at least `k` respondents, mixing attributed and anonymous ones only
+    with at least `k` anonymous. The total minus the shown parts is the sum of the hidden
+    ones, so while that sum (of respondents, or of anonymous respondents) is in 1..k − 1
+    the smallest shown part (ties: by name) is hidden too. Parts are disjoint, so no other
     combination isolates fewer.
     """
-    held = set(withheld)
-    visible = {p for p, c in counts.items() if c >= k and p not in held}
-    hidden = sum(c for p, c in counts.items() if p not in visible)
-    while visible and not _hidden_sum_ok(hidden, k):
-        smallest = min(visible, key=lambda p: (counts[p], p))
-        visible.remove(smallest)
-        hidden += counts[smallest]
+    visible = {p for p, (total, anon) in parts.items() if _shows(total, anon, k)}
+
+    def hidden_ok() -> bool:
+        hidden = [parts[p] for p in parts if p not in visible]
+        return all(s == 0 or s >= k for s in (sum(t for t, _ in hidden), sum(a for _, a in hidden)))
+
+    while visible and not hidden_ok():
+        visible.remove(min(visible, key=lambda p: (parts[p][0], p)))
     return frozenset(visible)
 
 
-def theme_cells(
-    responses: Sequence[Response], min_comment_group_size: int, min_group_size: int
-) -> list[ThemeCell]:
-    """Every theme cell of the organization's period: per leader, kind, relationship and
-    theme, and the organization's per kind, relationship and theme. A cell shows when at
-    least `min_comment_group_size` respondents share the theme, its anonymous and attributed
-    members pass the anonymity rule, and no subtraction of shown leader cells from the shown
-    organization cell isolates 1..min_comment_group_size − 1 respondents."""
+def theme_cells(responses: Sequence[Response], min_comment_group_size: int) -> list[ThemeCell]:
+    """Every theme cell of the organization's period (shown or not): per kind, relationship
+    and theme, each leader's cell and then the organization's.
+
+    With k = `min_comment_group_size`: a cell shows when at least k respondents share the
+    theme (and, mixing attributed and anonymous answers, at least k anonymous ones); the
+    organization cell is the sum of the disjoint leader cells, so these follow
+    `partition_visible`.
+    """
     k = min_comment_group_size
     anonymous = {r.feedback_id for r in responses if r.anonymous}
     members: dict[tuple[str, str, str, str], set[str]] = {}
@@ -194,24 +201,16 @@ def theme_cells(
         by_family.setdefault((kind, rel, theme), {})[leader] = ids
     cells: list[ThemeCell] = []
     for (kind, rel, theme), leaders in sorted(by_family.items()):
-        counts = {leader: len(ids) for leader, ids in leaders.items()}
-        withheld = [
-            leader
-            for leader, ids in leaders.items()
-            if not _anonymous_enough(ids, anonymous, min_group_size)
-        ]
+        parts = {leader: (len(ids), len(ids & anonymous)) for leader, ids in leaders.items()}
+        visible = partition_visible(parts, k)
         everyone = set().union(*leaders.values())
-        visible = partition_visible(counts, k, withheld)
-        # The organization cell shows over ≥ k respondents; the leader cells are disjoint
-        # parts of it, so what it reveals beyond the shown ones is the sum of the hidden
-        # ones, which partition_visible keeps at 0 or ≥ k.
-        org_shown = len(everyone) >= k and _anonymous_enough(everyone, anonymous, min_group_size)
+        org_shown = _shows(len(everyone), len(everyone & anonymous), k)
         label = theme_extraction.label(theme)
         for leader in sorted(leaders):
-            key = (leader, kind, rel, theme)
             shown = leader in visible
+            own = texts[(leader, kind, rel, theme)]
             cells.append(
-                _theme_cell(leader, kind, rel, theme, label, leaders[leader], texts[key], shown, k)
+                _theme_cell(leader, kind, rel, theme, label, leaders[leader], own, shown, k)
             )
         all_texts = [t for leader in sorted(leaders) for t in texts[(leader, kind, rel, theme)]]
         cells.append(_theme_cell(None, kind, rel, theme, label, everyone, all_texts, org_shown, k))
