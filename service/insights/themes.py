@@ -231,12 +231,17 @@ def _theme_of(word: str, lemma: str, language: str) -> str | None:
 
 def terms(text: str) -> list[Term]:
     """Every word of one answer with its lemma and theme (explains the extraction)."""
+    return list(_terms(text))
+
+
+@lru_cache(maxsize=8192)
+def _terms(text: str) -> tuple[Term, ...]:
     language = detect_language(text)
     result = []
     for word in tokenise(normalise(text)):
         lemma = normalise(simplemma.lemmatize(word, lang=language))
         result.append(Term(word=word, lemma=lemma, theme=_theme_of(word, lemma, language)))
-    return result
+    return tuple(result)
 
 
 def themes_of(text: str) -> frozenset[str]:
