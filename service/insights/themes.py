@@ -14,8 +14,8 @@ How one answer becomes themes (each step can be shown to an integrator):
    of related English and Swedish terms) belongs to that theme, with an English label
    from `THEME_LABELS`. Otherwise the word is dropped when it is a stop word of its
    language (`stopwordsiso`) or an echo of the question (`QUESTION_ECHOES`: "need",
-   "dream", ...), or shorter than three letters; what remains is its own theme
-   `term:<lemma>`, labelled with the lemma.
+   "dream", ...), or has fewer than three letters or more than 40 characters; what
+   remains is its own theme `term:<lemma>`, labelled with the lemma.
 6. **Count** distinct respondents per theme: a respondent mentioning a theme twice, or in
    two answers, counts once.
 7. **Example phrases**: the theme's word with its neighbouring content word (at most
@@ -40,6 +40,7 @@ DEFAULT_LANGUAGE = "en"
 PHRASE_WORDS = 2
 MAX_EXAMPLES = 3
 MIN_TERM_LETTERS = 3
+MAX_TERM_CHARS = 40  # longer "words" (URLs, run-ons) are no theme
 TERM_PREFIX = "term:"
 
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
@@ -224,7 +225,7 @@ def _theme_of(word: str, lemma: str, language: str) -> str | None:
     stops = stop_words(language)
     if word in stops or lemma in stops:
         return None
-    if sum(c.isalpha() for c in lemma) < MIN_TERM_LETTERS:
+    if sum(c.isalpha() for c in lemma) < MIN_TERM_LETTERS or len(lemma) > MAX_TERM_CHARS:
         return None
     return TERM_PREFIX + lemma
 
