@@ -61,6 +61,14 @@ def serve(
     migrate_first: Annotated[
         bool, typer.Option("--migrate/--no-migrate", help="Apply migrations before serving.")
     ] = True,
+    close_every: Annotated[
+        float,
+        typer.Option(
+            help="Seconds between background runs of `close-periods` in this process (0: off; "
+            "the CronJob closes periods too).",
+            min=0,
+        ),
+    ] = 300.0,
 ) -> None:
     """Start the API (migrating the database first)."""
     import signal
@@ -89,6 +97,10 @@ def serve(
                 f"Open {base}/docs, click Authorize and paste the key, or:\n\n"
                 f"    curl -H 'Authorization: Bearer {token}' {base}/v1/beliefs\n"
             )
+    if close_every > 0:
+        from service.trust.jobs import start_background_closer
+
+        start_background_closer(make_sessionmaker(make_engine(settings)), close_every)
     # uvicorn drains in-flight requests on SIGTERM/SIGINT, then re-raises the signal; with
     # these handlers in place the drained process exits 0 instead of "killed by SIGTERM".
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -157,6 +169,26 @@ def keys_revoke(
     with _session(get_settings()) as session, session.begin():
         revoke_api_key(session, get_api_key(session, org, key_id))
     typer.echo(f"API key {key_id} revoked.")
+
+
+@app.command("close-periods")
+def close_periods() -> None:
+    """Close every reporting period that has ended (all organizations): compute and freeze
+    its table. Idempotent and safe to run concurrently (a Kubernetes CronJob runs it)."""
+    from service.trust.jobs import close_all
+
+    closed = close_all(make_sessionmaker(make_engine(get_settings())))
+    typer.echo(f"Closed {closed} period(s).")
+
+
+@app.command()
+def purge() -> None:
+    """Enforce `feedback_retention_days`: close ended periods, then delete older feedback
+    (closed tables are kept as they are). A Kubernetes CronJob runs it daily."""
+    from service.trust.jobs import purge_all
+
+    deleted = purge_all(make_sessionmaker(make_engine(get_settings())))
+    typer.echo(f"Deleted {deleted} feedback row(s) past retention.")
 
 
 @app.command()

@@ -13,13 +13,7 @@ from service.reflections.models import (
     ReflectionEntry,
     ReflectionSchedule,
 )
-from service.trust.models import (
-    OrgPriorState,
-    TrustCell,
-    TrustCellState,
-    TrustContribution,
-    TrustRefresh,
-)
+from service.trust.models import TrustPeriod, TrustPeriodCell
 
 __all__ = [
     "ApiKey",
@@ -29,7 +23,6 @@ __all__ = [
     "Feedback",
     "FeedbackBeliefRating",
     "IdempotencyRecord",
-    "OrgPriorState",
     "Organization",
     "Person",
     "Reflection",
@@ -37,8 +30,6 @@ __all__ = [
     "ReflectionEntry",
     "ReflectionPrompt",
     "ReflectionSchedule",
-    "TrustCell",
-    "TrustCellState",
-    "TrustContribution",
-    "TrustRefresh",
+    "TrustPeriod",
+    "TrustPeriodCell",
 ]

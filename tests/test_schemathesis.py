@@ -218,7 +218,9 @@ def _seed_feedback(
             FeedbackCreate(
                 leader_id=leader_id,
                 relationship=Relationship.direct_report,
-                answers=TrustAnswers(trust=3 + n % 3, greater_good=4, want_to_follow=4),
+                answers=TrustAnswers(
+                    trust=3 + n % 3, greater_good=4, want_to_follow=4, leaned_on=3 + n % 2
+                ),
                 belief_ratings=ratings,
                 respondent=AnonymousRespondent(reference=f"st-respondent-{n}"),
             )

@@ -18,7 +18,8 @@ class Feedback(TenantMixin, Base):
         ),
         ForeignKeyConstraint(["org_id", "respondent_id"], ["people.org_id", "people.id"]),
         Index(None, "org_id", "leader_id", "submitted_at"),
-        Index(None, "org_id", "leader_id", "respondent_key", "submitted_at"),
+        Index(None, "org_id", "leader_id", "period_start"),
+        Index(None, "org_id", "period_start"),
         Index(None, "org_id", "respondent_id"),
         Index(None, "org_id", "submitted_at"),
     )
@@ -33,6 +34,9 @@ class Feedback(TenantMixin, Base):
     needs: Mapped[str | None] = mapped_column(Text, default=None)
     dreams: Mapped[str | None] = mapped_column(Text, default=None)
     anonymous: Mapped[bool] = mapped_column(Boolean)
+    # Given attributed (admins could read its answers), even after a retraction or the
+    # respondent's erasure made it anonymous: such answers count as known (DOMAIN.md).
+    attributed: Mapped[bool] = mapped_column(Boolean)
     # Attributed feedback only; anonymous feedback never stores who gave it.
     respondent_id: Mapped[str | None] = mapped_column(String(32), default=None)
     # One voice per respondent: an HMAC (per-organization key from the server secret) of the
@@ -40,6 +44,8 @@ class Feedback(TenantMixin, Base):
     # when there is neither. Never returned by the API, never reversible without the secret.
     respondent_key: Mapped[str] = mapped_column(String(80))
     submitted_at: Mapped[datetime] = mapped_column()
+    # The reporting period it belongs to (`trust.periods`), fixed when it is stored.
+    period_start: Mapped[datetime] = mapped_column()
     retracted_at: Mapped[datetime | None] = mapped_column(default=None)
 
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import Field
 
 from service.http import Schema
 from service.ids import id_pattern
@@ -28,50 +28,39 @@ class Relationship(StrEnum):
     other = "other"
 
 
-def _at_least_one_answered(schema: dict[str, Any]) -> None:
-    # "At least one" in the spec too: one of the items is present and not `null`.
-    schema["anyOf"] = [
-        {
-            "required": [item],
-            "properties": {
-                item: {
-                    "type": "integer",
-                    "minimum": 1,
-                    "maximum": 5,
-                    "description": f"`{item}` answered (not `null`).",
-                    "examples": [4],
-                }
-            },
-        }
-        for item in schema.get("properties", {})
-    ]
-
-
 class TrustAnswers(Schema):
-    """The four trust items, 1 (strongly disagree) to 5 (strongly agree); at least one."""
+    """The four trust items, 1 (strongly disagree) to 5 (strongly agree); all four required
+    (a skipped item would let the item means and the overall be combined into that one
+    respondent's answer)."""
 
-    model_config = ConfigDict(json_schema_extra=_at_least_one_answered)
-
-    trust: Likert | None = Field(None, description="I can trust this person.", examples=[4])
-    greater_good: Likert | None = Field(
-        None,
+    trust: Likert = Field(description="I can trust this person.", examples=[4])
+    greater_good: Likert = Field(
         description="This person works for the greater good — for us and for the organization.",
         examples=[5],
     )
-    want_to_follow: Likert | None = Field(
-        None,
+    want_to_follow: Likert = Field(
         description="I don't just follow this person because I have to; I want to.",
         examples=[4],
     )
-    leaned_on: Likert | None = Field(
-        None, description="I have leaned on this person when it mattered.", examples=[3]
+    leaned_on: Likert = Field(
+        description="I have leaned on this person when it mattered.", examples=[3]
     )
 
-    @model_validator(mode="after")
-    def _at_least_one(self) -> TrustAnswers:
-        if all(v is None for v in self.model_dump().values()):
-            raise ValueError("answer at least one of the four trust items")
-        return self
+
+class StoredAnswers(Schema):
+    """The four trust items as stored; `null` only in answers given before all four were
+    required."""
+
+    trust: int | None = Field(ge=1, le=5, description="I can trust this person.", examples=[4])
+    greater_good: int | None = Field(
+        ge=1, le=5, description="Works for the greater good.", examples=[5]
+    )
+    want_to_follow: int | None = Field(
+        ge=1, le=5, description="I want to follow this person.", examples=[4]
+    )
+    leaned_on: int | None = Field(
+        ge=1, le=5, description="I have leaned on this person.", examples=[3]
+    )
 
 
 class BeliefRating(Schema):
@@ -160,7 +149,7 @@ class FeedbackContent(Schema):
     relationship: Relationship = Field(
         description="Their relationship to the leader.", examples=["peer"]
     )
-    answers: TrustAnswers = Field(
+    answers: StoredAnswers = Field(
         description="The four trust items.",
         examples=[{"trust": 4, "greater_good": 5, "want_to_follow": 4, "leaned_on": 3}],
     )

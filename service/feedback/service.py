@@ -25,13 +25,13 @@ from service.feedback.schemas import (
     FeedbackCreate,
     FeedbackOut,
     Relationship,
-    TrustAnswers,
+    StoredAnswers,
 )
 from service.http import PageParams, paginate
 from service.ids import new_id
 from service.organizations.models import Organization
 from service.people.models import Person
-from service.trust import aggregates
+from service.trust.closing import period_for_write
 
 ITEM_COLUMNS = ("trust", "greater_good", "want_to_follow", "leaned_on")
 
@@ -67,6 +67,7 @@ def create_feedback(
     else:
         key = feedback_id
     _check_belief_ratings(session, org_id, body.leader_id, body.belief_ratings)
+    period = period_for_write(session, org, now)
 
     feedback = Feedback(
         org_id=org_id,
@@ -76,9 +77,11 @@ def create_feedback(
         needs=body.needs,
         dreams=body.dreams,
         anonymous=body.anonymous,
+        attributed=not body.anonymous,
         respondent_id=respondent_id,
         respondent_key=key,
         submitted_at=now,
+        period_start=period.start,
         **body.answers.model_dump(),
     )
     session.add(feedback)
@@ -90,7 +93,6 @@ def create_feedback(
         for r in body.belief_ratings
     )
     session.flush()
-    aggregates.record_response(session, org, feedback, now)
     return feedback
 
 
@@ -155,11 +157,18 @@ def list_feedback(
 def retract_feedback(
     session: Session, org: Organization, feedback: Feedback, now: datetime
 ) -> None:
+    """The answer stops counting in its period if that is still open (the respondent's
+    previous answer in it counts again); a closed period keeps it as an anonymous number.
+    Its text and the respondent's identity are deleted at once."""
     if feedback.retracted_at is not None:
         return
+    period_for_write(session, org, now)  # orders the retraction with any closing
     feedback.retracted_at = now
+    feedback.anonymous = True
+    feedback.respondent_id = None
+    feedback.needs = None
+    feedback.dreams = None
     session.flush()
-    aggregates.record_retraction(session, org, feedback, now)
 
 
 def to_out(session: Session, feedback: Feedback, *, admin: bool) -> FeedbackOut:
@@ -176,7 +185,7 @@ def to_out(session: Session, feedback: Feedback, *, admin: bool) -> FeedbackOut:
         content = FeedbackContent(
             respondent_id=feedback.respondent_id,
             relationship=Relationship(feedback.relationship),
-            answers=TrustAnswers(**{c: getattr(feedback, c) for c in ITEM_COLUMNS}),
+            answers=StoredAnswers(**{c: getattr(feedback, c) for c in ITEM_COLUMNS}),
             belief_ratings=[BeliefRating(belief_id=r.belief_id, rating=r.rating) for r in ratings],
             needs=feedback.needs,
             dreams=feedback.dreams,
@@ -195,7 +204,8 @@ def erase_respondent(session: Session, org_id: str, person_id: str, now: datetim
     """Erasure of a person who *gave* feedback: their responses keep only the numeric answers,
     as anonymous contributions (free text deleted, no link to them). Their pseudonymous key
     is replaced everywhere by a random one, so nobody holding the server secret can link
-    the answers back to them, while their latest answer still counts once."""
+    the answers back to them, while their latest answer still counts once. Closed periods
+    keep the numbers (their cells hold feedback ids, not respondents)."""
     given = list(
         session.scalars(
             select(Feedback).where(Feedback.org_id == org_id, Feedback.respondent_id == person_id)
@@ -211,4 +221,3 @@ def erase_respondent(session: Session, org_id: str, person_id: str, now: datetim
         feedback.needs = None
         feedback.dreams = None
     session.flush()
-    aggregates.rekey_respondents(session, org_id, {f.leader_id for f in given}, new_keys)

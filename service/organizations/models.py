@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKeyConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -22,7 +23,7 @@ class Organization(TenantMixin, TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    window_days: Mapped[int] = mapped_column(default=180)
+    period_months: Mapped[int] = mapped_column(default=3)
     prior_weight: Mapped[float] = mapped_column(default=3.0)
     min_group_size: Mapped[int] = mapped_column(default=3)
     min_comment_group_size: Mapped[int] = mapped_column(default=5)
@@ -33,6 +34,10 @@ class Organization(TenantMixin, TimestampMixin, Base):
     gap_threshold: Mapped[float] = mapped_column(default=1.0)
     reflection_cadence_days: Mapped[int] = mapped_column(default=90)
     feedback_retention_days: Mapped[int | None] = mapped_column(default=None)
+    # The settings versions and when each applies (`trust.periods`): a change takes effect at
+    # the end of the reporting period open when it is made. JSON, so that reads get it with
+    # the organization row.
+    settings_schedule: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 

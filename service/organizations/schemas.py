@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -10,9 +10,12 @@ from service.http import Schema, omittable
 from service.ids import id_pattern
 from service.types import JSON_NUMBER, Name
 
-WindowDays = Annotated[
-    int,
-    Field(ge=7, le=730, description="Scoring window in days (7–730).", examples=[180]),
+PeriodMonths = Annotated[
+    Literal[1, 3, 6, 12],
+    Field(
+        description="Reporting period length in months: 1, 3, 6 or 12 (calendar-aligned, UTC).",
+        examples=[3],
+    ),
     JSON_NUMBER,
 ]
 PriorWeight = Annotated[
@@ -60,9 +63,11 @@ RetentionDays = Annotated[int, Field(ge=30, le=3650), JSON_NUMBER]
 
 
 class OrganizationSettings(Schema):
-    """Scoring and privacy settings (DOMAIN.md). Every field has the documented default."""
+    """Scoring and privacy settings (DOMAIN.md). Every field has the documented default.
+    Settings that change figures (all but `reflection_cadence_days` and
+    `feedback_retention_days`) apply from the next reporting period on."""
 
-    window_days: WindowDays = 180
+    period_months: PeriodMonths = 3
     prior_weight: PriorWeight = 3.0
     min_group_size: MinGroupSize = 3
     min_comment_group_size: MinCommentGroupSize = 5
@@ -98,7 +103,9 @@ class OrganizationSettings(Schema):
 class OrganizationSettingsPatch(Schema):
     """Settings to change; omitted ones keep their value."""
 
-    window_days: WindowDays = omittable(description="Scoring window in days.", examples=[90])
+    period_months: PeriodMonths = omittable(
+        description="1, 3, 6 or 12; applies from the next period on.", examples=[12]
+    )
     prior_weight: PriorWeight = omittable(description="C of the shrinkage.", examples=[3])
     min_group_size: MinGroupSize = omittable(description="≥ 3.", examples=[3])
     min_comment_group_size: MinCommentGroupSize = omittable(
@@ -118,7 +125,7 @@ class OrganizationSettingsPatch(Schema):
 
 
 _SETTINGS_EXAMPLE = {
-    "window_days": 180,
+    "period_months": 3,
     "prior_weight": 3.0,
     "min_group_size": 3,
     "min_comment_group_size": 5,
@@ -157,7 +164,7 @@ class OrganizationPatch(Schema):
 
     name: Name = omittable(description="Display name.", examples=["Acme Group AB"])
     settings: OrganizationSettingsPatch = omittable(
-        description="Settings to change.", examples=[{"window_days": 90, "min_group_size": 5}]
+        description="Settings to change.", examples=[{"period_months": 12, "min_group_size": 5}]
     )
 
 

@@ -21,6 +21,13 @@ from service.organizations.schemas import (
     OrganizationSettings,
 )
 from service.reflection_prompts.builtin import seed_built_in_prompts
+from service.trust.periods import (
+    EPOCH,
+    Version,
+    schedule_from_json,
+    schedule_to_json,
+    with_change,
+)
 from service.types import Name
 
 SETTING_FIELDS = tuple(OrganizationSettings.model_fields)
@@ -44,9 +51,20 @@ def to_out(org: Organization) -> OrganizationOut:
 _NAME: TypeAdapter[str] = TypeAdapter(Name)
 
 
+def schedule_of(org: Organization) -> list[Version]:
+    """The organization's settings versions (`trust.periods`)."""
+    if not org.settings_schedule:
+        return [Version(EPOCH, settings_of(org).model_dump())]
+    return schedule_from_json(org.settings_schedule)
+
+
 def create_organization(session: Session, name: str) -> Organization:
     """Raises `pydantic.ValidationError` (a `ValueError`) for a name the API would refuse."""
-    org = Organization(org_id=new_id("org"), name=_NAME.validate_python(name))
+    org = Organization(
+        org_id=new_id("org"),
+        name=_NAME.validate_python(name),
+        settings_schedule=schedule_to_json([Version(EPOCH, OrganizationSettings().model_dump())]),
+    )
     session.add(org)
     session.flush()
     seed_built_in_prompts(session, org.org_id)
@@ -73,8 +91,13 @@ def update_organization(session: Session, org: Organization, patch: Organization
                 "The settings are inconsistent with each other.",
                 errors=[{"field": "settings", "message": str(e["msg"])} for e in exc.errors()],
             ) from exc
+        schedule = schedule_of(org)
         for field, value in changes.items():
             setattr(org, field, value)
+        # Figures of the open period keep the settings it started with (DOMAIN.md).
+        org.settings_schedule = schedule_to_json(
+            with_change(schedule, utcnow(), settings_of(org).model_dump())
+        )
     org.updated_at = utcnow()
     session.flush()
 

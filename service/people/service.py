@@ -154,10 +154,10 @@ def delete_person(session: Session, person: Person) -> None:
     reflections, feedback about them) goes; feedback they *gave* stays only as anonymous
     numeric contributions."""
     from service.feedback.service import erase_respondent  # feedback builds on people
-    from service.trust.aggregates import forget_leader
+    from service.trust.closing import forget_leader
 
     erase_respondent(session, person.org_id, person.id, utcnow())
-    forget_leader(session, person.org_id, person.id, utcnow())
+    forget_leader(session, person.org_id, person.id)
     session.execute(
         update(Person)
         .where(Person.org_id == person.org_id, Person.manager_id == person.id)

@@ -12,11 +12,10 @@ from service.db import SessionDep, utcnow
 from service.http import Page, PageParams, cursor_field, paginate_list
 from service.ids import id_pattern
 from service.organizations.service import get_organization
-from service.people.service import get_person
 from service.responses import READ
 from service.routing import CallingRoute
 from service.trust import service
-from service.trust.schemas import MAX_HISTORY_MONTHS, LeaderScore, TrustHistory, TrustScore
+from service.trust.schemas import MAX_HISTORY_PERIODS, LeaderScore, TrustHistory, TrustScore
 from service.types import AwareDatetime
 
 router = APIRouter(prefix="/v1", tags=["Trust"], route_class=CallingRoute)
@@ -35,9 +34,9 @@ LeaderIdPath = Annotated[
     "/leaders/{leader_id}/trust-score",
     operation_id="get_trust_score",
     summary="The follower-trust score and stage of a leader",
-    description=service.METHOD + " Without `as_of` the current published states are served "
-    "(and `pending` says whether unpublished changes exist); with `as_of` the states in force "
-    'at that moment. A suppressed figure is just `{"suppressed": true}`.',
+    description=service.METHOD + " Without `as_of`: the latest closed period, and the open "
+    "period's count of answers so far; with `as_of`: the latest period closed at that moment. "
+    'A suppressed figure is just `{"suppressed": true}`.',
     responses=READ,
 )
 def get_trust_score(
@@ -53,15 +52,14 @@ def get_trust_score(
     ] = None,
 ) -> TrustScore:
     org = get_organization(session, principal.org_id)
-    leader = get_person(session, principal.org_id, leader_id)
-    return service.trust_score(session, org, leader, as_of, utcnow())
+    return service.trust_score(session, org, leader_id, as_of, utcnow())
 
 
 @router.get(
     "/leaders/{leader_id}/trust-history",
     operation_id="get_trust_history",
-    summary="Monthly series of the published trust score",
-    description="The published state in force at each month's end (the last point is now). "
+    summary="The trust score of each closed reporting period",
+    description="One point per closed period, oldest first (the last `periods` of them). "
     "Suppressed points say `suppressed: true`.",
     responses=READ,
 )
@@ -69,14 +67,18 @@ def get_trust_history(
     principal: Reader,
     session: SessionDep,
     leader_id: LeaderIdPath,
-    months: Annotated[
+    periods: Annotated[
         int,
-        Query(ge=1, le=MAX_HISTORY_MONTHS, description="How many months (1–36).", examples=[12]),
-    ] = 12,
+        Query(
+            ge=1,
+            le=MAX_HISTORY_PERIODS,
+            description="How many closed periods, the latest ones (1–40).",
+            examples=[8],
+        ),
+    ] = 8,
 ) -> TrustHistory:
     org = get_organization(session, principal.org_id)
-    leader = get_person(session, principal.org_id, leader_id)
-    return service.trust_history(session, org, leader, months, utcnow())
+    return service.trust_history(session, org, leader_id, periods, utcnow())
 
 
 class OverviewPageParams(PageParams):
@@ -103,7 +105,8 @@ CSV_COLUMNS = [
     "upper",
     "favorability",
     "followers",
-    "published_at",
+    "period_start",
+    "period_end",
 ]
 
 
@@ -144,7 +147,8 @@ def _csv(rows: list[LeaderScore]) -> str:
                     o.interval.upper if o.interval else None,
                     o.favorability,
                     o.followers,
-                    r.published_at.isoformat() if r.published_at else None,
+                    r.period.start.isoformat(),
+                    r.period.end.isoformat(),
                 )
             ]
         )
@@ -186,9 +190,9 @@ def prefers_csv(accept: str | None) -> bool:
 @router.get(
     "/trust-scores",
     operation_id="list_trust_scores",
-    summary="Every leader's current score and stage (JSON or CSV)",
+    summary="Every leader's score and stage in the latest closed period (JSON or CSV)",
     response_model=Page[LeaderScore],
-    description="Leaders with feedback, from their published states. Sort with `sort`. Send "
+    description="Leaders with answers in the latest closed period. Sort with `sort`. Send "
     "`Accept: text/csv` (preferred over `application/json`) for all rows as CSV (suppressed "
     "figures are empty cells).",
     responses={

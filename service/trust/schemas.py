@@ -10,7 +10,7 @@ from service.http import Schema
 from service.ids import id_pattern
 from service.types import Count, Name
 
-MAX_HISTORY_MONTHS = 36
+MAX_HISTORY_PERIODS = 40
 _LEADER_ID = Field(
     pattern=id_pattern("per"),
     description="The leader.",
@@ -99,17 +99,39 @@ class OverallFigure(Figure):
     )
 
 
+class PeriodRef(Schema):
+    """A reporting period: from `start` (inclusive) to `end` (exclusive), UTC."""
+
+    start: datetime = Field(
+        description="First instant of the period.", examples=["2026-01-01T00:00:00Z"]
+    )
+    end: datetime = Field(description="First instant after it.", examples=["2026-04-01T00:00:00Z"])
+
+
+class OpenPeriod(PeriodRef):
+    """The period still open: a count only, no figures until it closes."""
+
+    answers: Count = Field(
+        description="Respondents with an answer about this leader in it so far.", examples=[4]
+    )
+
+
 class Method(Schema):
-    """How the figures were computed, with the parameters used."""
+    """How the figures were computed, with the parameters of the period they belong to."""
 
     description: str = Field(
         max_length=2000,
         description="The method in one paragraph.",
         examples=["score = (C·m + n·raw) / (C + n) …"],
     )
-    window_days: int = Field(ge=7, le=730, description="Feedback window.", examples=[180])
+    period_months: int = Field(
+        ge=1, le=12, description="Reporting period length in months.", examples=[3]
+    )
     prior_weight: float = Field(description="C.", examples=[3])
-    prior_mean: float = Field(description="m: the organization mean used.", examples=[55.2])
+    prior_mean: float = Field(
+        description="m: mean of the leaders' shown overall raw in the period (50 when none).",
+        examples=[55.2],
+    )
     min_group_size: int = Field(ge=3, le=100, description="Smallest group shown.", examples=[3])
     manager_group_minimum: int = Field(
         ge=1, le=100, description="Smallest manager group shown.", examples=[3]
@@ -119,61 +141,61 @@ class Method(Schema):
     leader_follower_share: float = Field(description="Stage threshold.", examples=[0.5])
 
 
-class Trend(Schema):
-    """The published state in force one window earlier, and the change since."""
+_PERIOD_EXAMPLE = {"start": "2026-01-01T00:00:00Z", "end": "2026-04-01T00:00:00Z"}
 
-    as_of: datetime = Field(
-        description="One window before the score's `as_of`.", examples=["2025-09-01T00:00:00Z"]
+
+class Trend(Schema):
+    """The figures of the closed period before, and the change since."""
+
+    period: PeriodRef | None = Field(
+        description="The period before (null when there is none).", examples=[_PERIOD_EXAMPLE]
     )
     stage: Stage = Field(description="Stage then.", examples=["manager"])
-    overall: Figure = Field(
-        description="The overall figure in force then.",
-        examples=[FIGURE_EXAMPLE],
-    )
+    overall: Figure = Field(description="The overall figure then.", examples=[FIGURE_EXAMPLE])
     change: float | None = Field(
         None, description="Score now minus score then (both shown).", examples=[4.2]
     )
 
 
 class TrustScore(Schema):
-    """The follower-trust score of a leader: published states only (see `method`)."""
+    """The follower-trust score of a leader for the latest closed reporting period."""
 
     leader_id: str = _LEADER_ID
     as_of: datetime = Field(
-        description="The moment these published states were in force.",
-        examples=["2026-03-01T09:30:00Z"],
+        description="The moment read: the figures are those of the latest period closed then.",
+        examples=["2026-04-02T09:30:00Z"],
     )
-    published_at: datetime | None = Field(
-        None,
-        description="When the overall figure was last published.",
-        examples=["2026-02-27T16:05:00Z"],
+    period: PeriodRef | None = Field(
+        description="The closed period shown (null before the first one closes).",
+        examples=[_PERIOD_EXAMPLE],
     )
-    pending: bool | None = Field(
-        None,
-        description="Current reads only: changes have arrived that are not yet "
-        "published (figures move only in steps of at least `min_group_size` respondents).",
-        examples=[False],
+    closed_at: datetime | None = Field(
+        description="When that period's figures were computed and frozen.",
+        examples=["2026-04-01T00:05:00Z"],
     )
     stage: Stage = Field(description="manager → emerging_leader → leader.", examples=["leader"])
     overall: OverallFigure = Field(
-        description="All respondents in the window.", examples=[FIGURE_EXAMPLE]
+        description="All counted respondents of the period.", examples=[FIGURE_EXAMPLE]
     )
     relationships: dict[str, Figure] = Field(
         description='Per relationship group; hidden groups are `{"suppressed": true}`.',
         examples=[{"direct_report": FIGURE_EXAMPLE, "peer": {"suppressed": True}}],
     )
     trend: Trend = Field(
-        description="The state in force one window earlier.",
-        examples=[
-            {"as_of": "2025-09-02T09:30:00Z", "stage": "manager", "overall": {"suppressed": True}}
-        ],
+        description="The closed period before.",
+        examples=[{"period": None, "stage": "insufficient_data", "overall": {"suppressed": True}}],
+    )
+    open_period: OpenPeriod | None = Field(
+        description="Reads without `as_of`: the period still open, with its count of answers "
+        "so far (no figures). Null with `as_of`.",
+        examples=[{**_PERIOD_EXAMPLE, "answers": 4}],
     )
     method: Method = Field(
         description="The method and the parameters used, to explain every number.",
         examples=[
             {
                 "description": "…",
-                "window_days": 180,
+                "period_months": 3,
                 "prior_weight": 3,
                 "prior_mean": 55.2,
                 "min_group_size": 3,
@@ -187,29 +209,26 @@ class TrustScore(Schema):
 
 
 class HistoryPoint(Schema):
-    """The published state in force at one month's end."""
+    """One closed period's overall figure."""
 
-    as_of: datetime = Field(
-        description="A month's end (UTC).", examples=["2026-01-31T23:59:59.999999Z"]
-    )
-    stage: Stage = Field(description="Stage in force then.", examples=["manager"])
+    period: PeriodRef = Field(description="The closed period.", examples=[_PERIOD_EXAMPLE])
+    stage: Stage = Field(description="Stage in that period.", examples=["manager"])
     overall: Figure = Field(
-        description="The overall figure in force then.",
-        examples=[FIGURE_EXAMPLE],
+        description="The overall figure of that period.", examples=[FIGURE_EXAMPLE]
     )
 
 
 class TrustHistory(Schema):
-    """A monthly series of a leader's published trust score."""
+    """One point per closed reporting period, oldest first."""
 
     leader_id: str = _LEADER_ID
     data: list[HistoryPoint] = Field(
-        max_length=MAX_HISTORY_MONTHS,
+        max_length=MAX_HISTORY_PERIODS,
         description="Oldest first; suppressed points marked.",
         examples=[
             [
                 {
-                    "as_of": "2026-01-31T23:59:59.999999Z",
+                    "period": _PERIOD_EXAMPLE,
                     "stage": "insufficient_data",
                     "overall": {"suppressed": True},
                 }
@@ -219,15 +238,10 @@ class TrustHistory(Schema):
 
 
 class LeaderScore(Schema):
-    """One leader's current published score and stage."""
+    """One leader's figures in the latest closed period."""
 
     leader_id: str = _LEADER_ID
     display_name: Name = Field(description="The leader's name.", examples=["Ada Lindqvist"])
-    stage: Stage = Field(description="Current stage.", examples=["emerging_leader"])
-    overall: Figure = Field(
-        description="Current published overall figure.",
-        examples=[FIGURE_EXAMPLE],
-    )
-    published_at: datetime | None = Field(
-        None, description="When it was published.", examples=["2026-03-01T09:30:00Z"]
-    )
+    stage: Stage = Field(description="Stage in that period.", examples=["emerging_leader"])
+    overall: Figure = Field(description="Overall figure of that period.", examples=[FIGURE_EXAMPLE])
+    period: PeriodRef = Field(description="The closed period.", examples=[_PERIOD_EXAMPLE])

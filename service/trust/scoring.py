@@ -242,6 +242,13 @@ def prior_mean(stats: Stats) -> float:
     return float(Fraction(25 * stats.sum_u, UNITS_PER_POINT * stats.n))
 
 
+def raw_mean(stats: Stats) -> float:
+    """raw: the mean t of a non-empty set of respondents."""
+    if stats.n <= 0:
+        raise ValueError("raw needs at least one respondent")
+    return float(Fraction(25 * stats.sum_u, UNITS_PER_POINT * stats.n))
+
+
 def variance_t(stats: Stats) -> Fraction:
     """Sample variance of t, exact from the integer sums, clamped at >= 0;
     400 when there are fewer than two respondents."""

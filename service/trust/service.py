@@ -1,25 +1,27 @@
-"""The read side: assemble published states into a trust score, history and overview.
-
-Reads never touch `feedback`: they read the leader's published cell states (one row per
-cell) and the organization prior, then apply suppression (`suppression.visible_groups`).
+"""The read side: a closed period's frozen cells, assembled into a trust score, history and
+overview. Reads never write and never touch feedback figures: a read of a closed period is a
+lookup (the organization row, then the leader with the open period's count, then the last
+two closed periods with the leader's shown cells, in one statement each).
 """
 
 from __future__ import annotations
 
-import calendar
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from service.errors import NotFound
+from service.feedback.models import Feedback
 from service.feedback.schemas import Relationship
 from service.organizations.models import Organization
+from service.organizations.service import schedule_of
 from service.people.models import Person
-from service.trust import aggregates
-from service.trust.aggregates import OVERALL, group_cell
-from service.trust.models import OrgPriorState, TrustCell, TrustCellState
-from service.trust.publication import changed
+from service.trust.models import TrustPeriod, TrustPeriodCell
+from service.trust.periods import period_of, version_at
 from service.trust.schemas import (
     Figure,
     HistoryPoint,
@@ -27,79 +29,46 @@ from service.trust.schemas import (
     ItemFigure,
     LeaderScore,
     Method,
+    OpenPeriod,
     OverallFigure,
+    PeriodRef,
     Stage,
     Trend,
     TrustHistory,
     TrustScore,
 )
-from service.trust.scoring import ITEMS, Params, Score, Stats, compute, prior_mean, stage
-from service.trust.suppression import item_visible, visible_groups
-from service.types import earlier
+from service.trust.scoring import DEFAULT_PRIOR, ITEMS, Params, Score, Stats, compute, stage
+from service.trust.tables import OVERALL, group_cell
 
 METHOD = (
-    "Feedback in (t − window_days, t]; the latest response of each respondent counts. Per "
-    "respondent t = 25 × (mean of answered items − 1). raw = mean t over n respondents; "
-    "score = (C·m + n·raw)/(C + n) with m the organization mean (50 when it has none); 90 % "
-    "interval score ± 1.645·sqrt(s²/(n + C)) (s² = 400 when n < 2), clipped to 0–100. "
-    "Stage: insufficient_data when n < min_group_size; leader when the lower bound ≥ "
+    "Figures are per reporting period (calendar months, quarters, half-years or years in UTC: "
+    "period_months). An open period shows only its count of answers; when it ends, its whole "
+    "table is computed once from the answers as they stood at its end, with the settings in "
+    "force at its start, and frozen. One voice per respondent per period (the latest answer "
+    "counts). Per respondent t = 25 × (mean of the four items − 1). raw = mean t over n "
+    "respondents; score = (C·m + n·raw)/(C + n), m the mean of the organization's leaders' "
+    "shown overall raw in the period (50 when none); 90 % interval score ± "
+    "1.645·sqrt(s²/(n + C)) (s² = 400 when n < 2), clipped to 0–100. Stage: "
+    "insufficient_data when n < min_group_size; leader when the lower bound ≥ "
     "leader_lower_bound and followers ≥ min_group_size and followers/n ≥ "
     "leader_follower_share; emerging_leader when score ≥ emerging_leader_score and followers "
-    "≥ 1; else manager. Figures are published states: each moves only when at least "
-    "min_group_size respondents changed since its last publication; groups under their "
-    "minimum, and enough others to prevent recovery by subtraction, are suppressed."
+    "≥ 1; else manager. A cell is shown only over at least its minimum of respondents and "
+    "when no combination of the period's shown cells isolates fewer than min_group_size "
+    "anonymous answers (attributed answers count as known)."
 )
 
-
-@dataclass
-class CellState:
-    members: dict[str, str] = field(default_factory=dict)
-    stats: Stats = field(default_factory=Stats)
-    published_at: datetime | None = None
+HIDDEN = Figure(suppressed=True)
+TRUST_CELLS = or_(TrustPeriodCell.cell == OVERALL, TrustPeriodCell.cell.like("rel:%"))
 
 
-def params_of(org: Organization) -> Params:
+def params_of(settings: Mapping[str, Any]) -> Params:
     return Params(
-        prior_weight=org.prior_weight,
-        min_group_size=org.min_group_size,
-        emerging_leader_score=org.emerging_leader_score,
-        leader_lower_bound=org.leader_lower_bound,
-        leader_follower_share=org.leader_follower_share,
+        prior_weight=float(settings["prior_weight"]),
+        min_group_size=int(settings["min_group_size"]),
+        emerging_leader_score=float(settings["emerging_leader_score"]),
+        leader_lower_bound=float(settings["leader_lower_bound"]),
+        leader_follower_share=float(settings["leader_follower_share"]),
     )
-
-
-def _cells_at(session: Session, org_id: str, leader_id: str, t: datetime) -> dict[str, CellState]:
-    names = session.scalars(
-        select(TrustCell.cell).where(TrustCell.org_id == org_id, TrustCell.leader_id == leader_id)
-    ).all()
-    states: dict[str, CellState] = {}
-    for name in names:
-        row = session.scalars(
-            select(TrustCellState)
-            .where(
-                TrustCellState.org_id == org_id,
-                TrustCellState.leader_id == leader_id,
-                TrustCellState.cell == name,
-                TrustCellState.published_at <= t,
-            )
-            .order_by(TrustCellState.published_at.desc(), TrustCellState.seq.desc())
-            .limit(1)
-        ).first()
-        if row is not None:
-            states[name] = CellState(
-                dict(row.members), Stats.from_json(row.stats), row.published_at
-            )
-    return states
-
-
-def _prior_at(session: Session, org_id: str, t: datetime) -> float:
-    row = session.scalars(
-        select(OrgPriorState)
-        .where(OrgPriorState.org_id == org_id, OrgPriorState.published_at <= t)
-        .order_by(OrgPriorState.published_at.desc(), OrgPriorState.seq.desc())
-        .limit(1)
-    ).first()
-    return prior_mean(Stats(n=row.n, sum_u=row.sum_u) if row else Stats())
 
 
 def _figure(score: Score) -> Figure:
@@ -114,111 +83,68 @@ def _figure(score: Score) -> Figure:
     )
 
 
-HIDDEN = Figure(suppressed=True)
-
-
 @dataclass
 class Assembled:
     stage: Stage
     overall: OverallFigure
     relationships: dict[str, Figure]
     score: float | None
-    prior: float
 
 
-def assemble(org: Organization, cells: dict[str, CellState], prior: float) -> Assembled:
-    params = params_of(org)
-    k = org.min_group_size
-    overall = cells.get(OVERALL, CellState())
-    groups = {r.value: cells.get(group_cell(r.value), CellState()).members for r in Relationship}
-    visible = visible_groups(overall.members, groups, k, {"manager": org.manager_group_minimum})
-    if len(overall.members) < k:
-        return Assembled(
-            Stage.insufficient_data,
-            OverallFigure(suppressed=True),
-            {r.value: HIDDEN for r in Relationship},
-            None,
-            prior,
-        )
-    score = compute(overall.stats, prior, params)
+NOTHING = Assembled(
+    Stage.insufficient_data,
+    OverallFigure(suppressed=True),
+    {r.value: HIDDEN for r in Relationship},
+    None,
+)
+
+
+def assemble(period: TrustPeriod, cells: Mapping[str, Stats]) -> Assembled:
+    """The figures of one leader's shown cells of one closed period."""
+    overall = cells.get(OVERALL)
+    if overall is None:
+        return NOTHING
+    params = params_of(period.settings)
+    score = compute(overall, period.prior_mean, params)
     items = {
         item: (
             ItemFigure(
                 suppressed=False,
                 n=score.item_n[item],
-                mean=None
-                if score.item_means[item] is None
-                else round(float(score.item_means[item] or 0), 2),
+                mean=round(float(score.item_means[item] or 0), 2),
             )
-            if item_visible(score.item_n[item], k)
+            if score.item_n[item] >= params.min_group_size
             else ItemFigure(suppressed=True)
         )
         for item in ITEMS
     }
-    relationships: dict[str, Figure] = {}
-    for r in Relationship:
-        if r.value in visible:
-            group = cells[group_cell(r.value)]
-            relationships[r.value] = _figure(compute(group.stats, prior, params))
-        else:
-            relationships[r.value] = HIDDEN
+    relationships = {
+        r.value: (
+            _figure(compute(cells[group_cell(r.value)], period.prior_mean, params))
+            if group_cell(r.value) in cells
+            else HIDDEN
+        )
+        for r in Relationship
+    }
     return Assembled(
         Stage(stage(score, params)),
         OverallFigure(**_figure(score).model_dump(), items=items),
         relationships,
         score.score,
-        prior,
     )
 
 
-def _method(org: Organization, prior: float) -> Method:
+def method_of(settings: Mapping[str, Any], prior: float) -> Method:
     return Method(
         description=METHOD,
-        window_days=org.window_days,
-        prior_weight=org.prior_weight,
+        period_months=int(settings["period_months"]),
+        prior_weight=float(settings["prior_weight"]),
         prior_mean=round(prior, 2),
-        min_group_size=org.min_group_size,
-        manager_group_minimum=org.manager_group_minimum,
-        emerging_leader_score=org.emerging_leader_score,
-        leader_lower_bound=org.leader_lower_bound,
-        leader_follower_share=org.leader_follower_share,
-    )
-
-
-def trust_score(
-    session: Session, org: Organization, leader: Person, as_of: datetime | None, now: datetime
-) -> TrustScore:
-    t = now if as_of is None or as_of > now else as_of
-    pending = None
-    if as_of is None:
-        if aggregates.needs_refresh(session, org, leader.id, now):
-            aggregates.refresh_leader(session, org, leader.id, now)
-        pending = _pending(session, org, leader.id, now)
-    cells = _cells_at(session, org.org_id, leader.id, t)
-    now_state = assemble(org, cells, _prior_at(session, org.org_id, t))
-    then = earlier(t, timedelta(days=org.window_days))
-    then_state = assemble(
-        org, _cells_at(session, org.org_id, leader.id, then), _prior_at(session, org.org_id, then)
-    )
-    change = None
-    if now_state.score is not None and then_state.score is not None:
-        change = round(now_state.score - then_state.score, 2)
-    overall = cells.get(OVERALL)
-    return TrustScore(
-        leader_id=leader.id,
-        as_of=t,
-        published_at=overall.published_at if overall else None,
-        pending=pending,
-        stage=now_state.stage,
-        overall=now_state.overall,
-        relationships=now_state.relationships,
-        trend=Trend(
-            as_of=then,
-            stage=then_state.stage,
-            overall=Figure(**without_items(then_state.overall)),
-            change=change,
-        ),
-        method=_method(org, now_state.prior),
+        min_group_size=int(settings["min_group_size"]),
+        manager_group_minimum=int(settings["manager_group_minimum"]),
+        emerging_leader_score=float(settings["emerging_leader_score"]),
+        leader_lower_bound=float(settings["leader_lower_bound"]),
+        leader_follower_share=float(settings["leader_follower_share"]),
     )
 
 
@@ -227,81 +153,169 @@ def without_items(figure: OverallFigure) -> dict[str, object]:
     return figure.model_dump(exclude={"items"})
 
 
-def _pending(session: Session, org: Organization, leader_id: str, now: datetime) -> bool:
-    contributions = aggregates.contributions_in_window(session, org, leader_id, now)
-    live = aggregates.live_cells(contributions, org, now)
-    stored = {
-        c.cell: c.members
-        for c in session.scalars(
-            select(TrustCell).where(
-                TrustCell.org_id == org.org_id, TrustCell.leader_id == leader_id
-            )
+def _ref(period: TrustPeriod) -> PeriodRef:
+    return PeriodRef(start=period.period_start, end=period.period_end)
+
+
+def closed_periods(
+    session: Session, org_id: str, leader_id: str, t: datetime, limit: int, *, overall_only: bool
+) -> list[tuple[TrustPeriod, dict[str, Stats]]]:
+    """The last `limit` periods closed by `t`, newest first, each with the leader's shown
+    cells (one statement)."""
+    recent = (
+        select(TrustPeriod.period_start)
+        .where(TrustPeriod.org_id == org_id, TrustPeriod.closed_at <= t)
+        .order_by(TrustPeriod.period_start.desc())
+        .limit(limit)
+        .subquery()
+    )
+    cells = TrustPeriodCell.cell == OVERALL if overall_only else TRUST_CELLS
+    rows = session.execute(
+        select(TrustPeriod, TrustPeriodCell.cell, TrustPeriodCell.stats)
+        .join(recent, recent.c.period_start == TrustPeriod.period_start)
+        .outerjoin(
+            TrustPeriodCell,
+            and_(
+                TrustPeriodCell.org_id == TrustPeriod.org_id,
+                TrustPeriodCell.period_start == TrustPeriod.period_start,
+                TrustPeriodCell.leader_id == leader_id,
+                TrustPeriodCell.shown.is_(True),
+                cells,
+            ),
         )
-    }
-    names = set(live) | set(stored)
-    return any(
-        changed(stored.get(n, {}), live.get(n, aggregates.LiveCell()).members) > 0 for n in names
+        .where(TrustPeriod.org_id == org_id)
+    ).all()
+    found: dict[datetime, tuple[TrustPeriod, dict[str, Stats]]] = {}
+    for period, cell, stats in rows:
+        entry = found.setdefault(period.period_start, (period, {}))
+        if cell is not None:
+            entry[1][cell] = Stats.from_json(stats)
+    return [found[k] for k in sorted(found, reverse=True)]
+
+
+def _leader_and_open_count(
+    session: Session, org: Organization, leader_id: str, open_start: datetime | None
+) -> int:
+    """404 unless the leader exists; the open period's count of respondents (one statement)."""
+    count: Any = None
+    if open_start is not None:
+        count = (
+            select(func.count(func.distinct(Feedback.respondent_key)))
+            .where(
+                Feedback.org_id == org.org_id,
+                Feedback.leader_id == leader_id,
+                Feedback.period_start == open_start,
+                Feedback.retracted_at.is_(None),
+            )
+            .scalar_subquery()
+        )
+    row = session.execute(
+        select(Person.id, count).where(Person.org_id == org.org_id, Person.id == leader_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"No person {leader_id}.")
+    return int(row[1] or 0)
+
+
+def trust_score(
+    session: Session, org: Organization, leader_id: str, as_of: datetime | None, now: datetime
+) -> TrustScore:
+    t = now if as_of is None or as_of > now else as_of
+    schedule = schedule_of(org)
+    open_period = period_of(schedule, now) if as_of is None else None
+    answers = _leader_and_open_count(
+        session, org, leader_id, open_period.start if open_period else None
+    )
+    periods = closed_periods(session, org.org_id, leader_id, t, 2, overall_only=False)
+    latest = periods[0] if periods else None
+    before = periods[1] if len(periods) > 1 else None
+    now_state = assemble(*latest) if latest else NOTHING
+    then_state = assemble(*before) if before else NOTHING
+    change = None
+    if now_state.score is not None and then_state.score is not None:
+        change = round(now_state.score - then_state.score, 2)
+    if latest is not None:
+        method = method_of(latest[0].settings, latest[0].prior_mean)
+    else:
+        method = method_of(version_at(schedule, t).settings, DEFAULT_PRIOR)
+    return TrustScore(
+        leader_id=leader_id,
+        as_of=t,
+        period=_ref(latest[0]) if latest else None,
+        closed_at=latest[0].closed_at if latest else None,
+        stage=now_state.stage,
+        overall=now_state.overall,
+        relationships=now_state.relationships,
+        trend=Trend(
+            period=_ref(before[0]) if before else None,
+            stage=then_state.stage,
+            overall=Figure(**without_items(then_state.overall)),
+            change=change,
+        ),
+        open_period=None
+        if open_period is None
+        else OpenPeriod(start=open_period.start, end=open_period.end, answers=answers),
+        method=method,
     )
 
 
-def month_ends(start: datetime, end: datetime) -> list[datetime]:
-    """Each month's last instant (UTC) from `start`'s month through `end`'s."""
-    points = []
-    year, month = start.year, start.month
-    while (year, month) <= (end.year, end.month):
-        last_day = calendar.monthrange(year, month)[1]
-        point = datetime(year, month, last_day, 23, 59, 59, 999999, tzinfo=UTC)
-        points.append(min(point, end))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return points
-
-
 def trust_history(
-    session: Session, org: Organization, leader: Person, months: int, now: datetime
+    session: Session, org: Organization, leader_id: str, limit: int, now: datetime
 ) -> TrustHistory:
-    start = now - timedelta(days=31 * (months - 1))
-    points = month_ends(start.replace(day=1), now)[-months:]
+    """One point per closed period (the last `limit`), oldest first."""
+    _leader_and_open_count(session, org, leader_id, None)
+    periods = closed_periods(session, org.org_id, leader_id, now, limit, overall_only=True)
     data = []
-    for point in points:
-        state = assemble(
-            org,
-            _cells_at(session, org.org_id, leader.id, point),
-            _prior_at(session, org.org_id, point),
-        )
+    for period, cells in reversed(periods):
+        state = assemble(period, cells)
         data.append(
             HistoryPoint(
-                as_of=point, stage=state.stage, overall=Figure(**without_items(state.overall))
+                period=_ref(period),
+                stage=state.stage,
+                overall=Figure(**without_items(state.overall)),
             )
         )
-    return TrustHistory(leader_id=leader.id, data=data)
+    return TrustHistory(leader_id=leader_id, data=data)
 
 
 def overview(session: Session, org: Organization, now: datetime) -> list[LeaderScore]:
-    """Every leader with a published overall state, from the states now in force."""
-    prior = _prior_at(session, org.org_id, now)
+    """Every leader with answers in the organization's latest closed period, with its overall
+    figure (suppressed where it is)."""
+    latest = session.scalars(
+        select(TrustPeriod)
+        .where(TrustPeriod.org_id == org.org_id, TrustPeriod.closed_at <= now)
+        .order_by(TrustPeriod.period_start.desc())
+        .limit(1)
+    ).first()
+    if latest is None:
+        return []
     rows = session.execute(
-        select(TrustCell, Person.display_name)
-        .join(Person, (Person.org_id == TrustCell.org_id) & (Person.id == TrustCell.leader_id))
-        .where(TrustCell.org_id == org.org_id, TrustCell.cell == OVERALL)
+        select(
+            TrustPeriodCell.leader_id,
+            TrustPeriodCell.shown,
+            TrustPeriodCell.stats,
+            Person.display_name,
+        )
+        .join(
+            Person,
+            (Person.org_id == TrustPeriodCell.org_id) & (Person.id == TrustPeriodCell.leader_id),
+        )
+        .where(
+            TrustPeriodCell.org_id == org.org_id,
+            TrustPeriodCell.period_start == latest.period_start,
+            TrustPeriodCell.cell == OVERALL,
+        )
     ).all()
     out = []
-    for cell, name in rows:
-        state = assemble(
-            org,
-            {
-                OVERALL: CellState(
-                    dict(cell.members), Stats.from_json(cell.stats), cell.published_at
-                )
-            },
-            prior,
-        )
+    for leader_id, shown, stats, name in rows:
+        state = assemble(latest, {OVERALL: Stats.from_json(stats)} if shown else {})
         out.append(
             LeaderScore(
-                leader_id=cell.leader_id,
+                leader_id=leader_id,
                 display_name=name,
                 stage=state.stage,
                 overall=Figure(**without_items(state.overall)),
-                published_at=cell.published_at,
+                period=_ref(latest),
             )
         )
     return out

@@ -7,8 +7,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import Engine
 
+from service.feedback.models import Feedback
 from service.models import Base
-from service.trust.models import TrustContribution
 from tests.conftest import Tenant
 
 ANSWERS = {"trust": 4, "greater_good": 5, "want_to_follow": 4, "leaned_on": 3}
@@ -77,7 +77,7 @@ def test_rules(client: TestClient, tenant: Tenant) -> None:
         json={"leader_id": leader, "relationship": "peer", "answers": {}},
         headers=tenant.headers(),
     )
-    assert r.status_code == 422  # at least one item
+    assert r.status_code == 422  # all four items
     r = post(client, tenant, leader_id=leader, answers={"trust": 6})
     assert r.status_code == 422
     # Ratings only of the leader's active beliefs.
@@ -187,8 +187,8 @@ def test_anonymous_respondent_reference_is_stored_nowhere(
     assert marker not in caplog.text
     # The pseudonymous key still makes the second answer supersede the first.
     with db.connect() as conn:
-        count = conn.execute(select(TrustContribution)).all()
-    assert len(count) == 1
+        keys = conn.execute(select(Feedback.respondent_key)).scalars().all()
+    assert len(keys) == 2 and len(set(keys)) == 1
 
 
 def test_erasure_keeps_only_anonymous_numbers(
@@ -219,3 +219,25 @@ def test_erasure_keeps_only_anonymous_numbers(
         == 204
     )
     assert client.get(f"/v1/feedback/{fid}", headers=tenant.headers()).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "missing",
+    [["leaned_on"], ["trust", "want_to_follow"], ["trust", "greater_good", "want_to_follow"]],
+)
+def test_every_trust_item_is_required_and_each_missing_one_is_named(
+    client: TestClient, tenant: Tenant, missing: list[str]
+) -> None:
+    """A skipped item would let the item means and the overall be combined into the
+    skipper's exact answer (issue 9): refused with 422 naming each missing item, nothing
+    stored, and `null` is not an answer either."""
+    leader = person(client, tenant, "L")
+    answers = {k: v for k, v in ANSWERS.items() if k not in missing}
+    for body in (answers, {**answers, **dict.fromkeys(missing)}):
+        r = post(client, tenant, leader_id=leader, answers=body)
+        assert r.status_code == 422, r.text
+        assert r.headers["content-type"].startswith("application/problem+json")
+        fields = {e["field"] for e in r.json()["errors"]}
+        assert fields == {f"answers.{item}" for item in missing}, fields
+    listed = client.get("/v1/feedback", headers=tenant.headers()).json()["data"]
+    assert listed == []

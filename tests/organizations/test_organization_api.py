@@ -5,7 +5,7 @@ from fastapi.testclient import TestClient
 from tests.conftest import Tenant
 
 DEFAULTS = {
-    "window_days": 180,
+    "period_months": 3,
     "prior_weight": 3.0,
     "min_group_size": 3,
     "min_comment_group_size": 5,
@@ -48,12 +48,13 @@ def test_settings_rules(client: TestClient, tenant: Tenant) -> None:
     headers = tenant.headers(**{"If-Match": '"1"'})
     for bad in (
         {"min_group_size": 2},
-        {"window_days": 6},
+        {"period_months": 2},
+        {"period_months": "3"},
         {"gap_threshold": 5},
         {"feedback_retention_days": 10},
         {"min_group_size": 6},  # above the stored min_comment_group_size (5)
         {"manager_group_minimum": 2},
-        {"window_days": None},
+        {"period_months": None},
     ):
         response = client.patch("/v1/organization", json={"settings": bad}, headers=headers)
         assert response.status_code == 422, bad

@@ -5,8 +5,8 @@
 * simultaneous PATCHes with one `If-Match`: exactly one 200, the rest 412, and the final
   state is the winner's (no lost update);
 * simultaneous feedback for one leader, anonymous with references (so later answers
-  supersede earlier ones): no 5xx, and the kept aggregates equal a recomputation from the
-  feedback rows (`check_against_rows`).
+  supersede earlier ones): no 5xx, every row lands in the open reporting period, and the
+  open period's count equals the distinct respondents sent.
 
 Each test's figures are printed in the "reliability figures" section.
 """
@@ -27,20 +27,23 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from service.db import make_engine, make_sessionmaker, utcnow
+from service.db import make_engine, make_sessionmaker
 from service.feedback.models import Feedback
 from service.feedback.schemas import FeedbackCreate
 from service.feedback.service import create_feedback
 from service.migrate import upgrade
-from service.organizations.service import create_organization, get_organization
+from service.organizations.service import create_organization, get_organization, schedule_of
 from service.people.models import Person
 from service.people.schemas import PersonCreate
 from service.people.service import create_person
 from service.settings import Settings
-from service.trust.models import TrustContribution
+from service.trust.closing import close_due_periods
+from service.trust.models import TrustPeriodCell
+from service.trust.periods import period_of
 from tests.conftest import Tenant, create_pg_database, drop_pg_database, make_tenant, require_pg
 from tests.live_server import live_server
-from tests.trust.test_aggregates import SECRET, check_against_rows
+
+SECRET = "test-secret-key-of-at-least-32-characters"
 
 CONCURRENT = 50
 
@@ -164,7 +167,7 @@ def test_one_if_match_exactly_one_update_wins(live: Live, figures: Callable[[str
     assert final.headers["etag"] == winners[0].headers["etag"] == '"2"'
 
 
-def test_feedback_for_one_leader_keeps_aggregates_exact(
+def test_feedback_for_one_leader_lands_in_the_open_period(
     live: Live, figures: Callable[[str], None]
 ) -> None:
     leader = _create_person(live, "feedback-leader")
@@ -177,7 +180,7 @@ def test_feedback_for_one_leader_keeps_aggregates_exact(
             {
                 "leader_id": leader["id"],
                 "relationship": rng.choice(relationships),
-                "answers": {i: rng.randint(1, 5) for i in rng.sample(items, rng.randint(1, 4))},
+                "answers": {i: rng.randint(1, 5) for i in items},
                 # Few references, many answers: most supersede an earlier (or a concurrent) one.
                 "respondent": {"reference": f"respondent-{rng.randrange(12)}"}
                 if rng.random() < 0.85
@@ -205,20 +208,33 @@ def test_feedback_for_one_leader_keeps_aggregates_exact(
         rows = session.scalar(
             select(func.count()).select_from(Feedback).where(Feedback.org_id == live.tenant.org_id)
         )
-        check_against_rows(session, live.tenant.org_id, utcnow())
+        org = get_organization(session, live.tenant.org_id)
+        misplaced = [
+            f.id
+            for f in session.scalars(select(Feedback).where(Feedback.org_id == org.org_id))
+            if period_of(schedule_of(org), f.submitted_at).start != f.period_start
+        ]
+    voices = {str(b["respondent"]) for plan in plans for b in plan if b["respondent"]}
+    voices_sent = len(voices) + sum(1 for plan in plans for b in plan if not b["respondent"])
+    read = httpx.get(
+        f"{live.base_url}/v1/leaders/{leader['id']}/trust-score",
+        headers=live.tenant.headers("read"),
+    ).json()
     figures(
         f"[{live.backend}] sent={threads * per_thread} statuses={dict(sorted(counts.items()))} "
         f"5xx={sum(s >= 500 for s in counts.elements())} feedback-rows={rows} "
-        "aggregates=recomputation"
+        f"open-period-answers={read['open_period']['answers']} voices={voices_sent}"
     )
     assert counts == {201: threads * per_thread}, counts
     assert rows == threads * per_thread
+    assert misplaced == []
+    assert read["open_period"]["answers"] == voices_sent
 
 
 def test_an_older_response_recorded_last_does_not_supersede_a_newer_one(db: Engine) -> None:
-    """What two concurrent answers of one respondent can do on PostgreSQL: the later one
-    (by `submitted_at`) takes the leader's lock first and commits; the earlier one records
-    its contribution after it. The later answer must stay the one that counts."""
+    """What two concurrent answers of one respondent can do: the later one (by
+    `submitted_at`) commits first, the earlier one after it. At the close the later answer
+    is the one that counts."""
     t0 = datetime(2026, 3, 1, tzinfo=UTC)
     factory = make_sessionmaker(db)
     with factory() as session, session.begin():
@@ -231,7 +247,12 @@ def test_an_older_response_recorded_last_does_not_supersede_a_newer_one(db: Engi
             {
                 "leader_id": leader_id,
                 "relationship": "peer",
-                "answers": {"trust": trust},
+                "answers": {
+                    "trust": trust,
+                    "greater_good": trust,
+                    "want_to_follow": trust,
+                    "leaned_on": trust,
+                },
                 "respondent": {"reference": "same-respondent"},
             }
         )
@@ -240,9 +261,17 @@ def test_an_older_response_recorded_last_does_not_supersede_a_newer_one(db: Engi
 
     answer(5, t0 + timedelta(seconds=2))  # the later answer, recorded first
     answer(1, t0 + timedelta(seconds=1))  # the earlier answer, recorded last
-    with factory() as session:
-        (contribution,) = session.scalars(
-            select(TrustContribution).where(TrustContribution.org_id == org_id)
+    with factory() as session, session.begin():
+        assert (
+            close_due_periods(session, get_organization(session, org_id), t0.replace(month=5)) == 1
         )
-        assert contribution.trust == 5
-        check_against_rows(session, org_id, t0 + timedelta(seconds=3))
+    with factory() as session:
+        later = session.scalar(
+            select(Feedback.id).where(Feedback.org_id == org_id, Feedback.trust == 5)
+        )
+        (cell,) = session.scalars(
+            select(TrustPeriodCell).where(
+                TrustPeriodCell.org_id == org_id, TrustPeriodCell.cell == "overall"
+            )
+        )
+        assert cell.members == [later] and cell.stats["item_sum"] == [5, 5, 5, 5]

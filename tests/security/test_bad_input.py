@@ -162,7 +162,8 @@ TARGETS: dict[str, Target] = {
     "create_feedback": Target(
         "POST", "/v1/feedback",
         lambda ids: {
-            "leader_id": ids["person"], "relationship": "peer", "answers": {"trust": 4},
+            "leader_id": ids["person"], "relationship": "peer",
+            "answers": {"trust": 4, "greater_good": 4, "want_to_follow": 4, "leaned_on": 4},
             "needs": "Focus",
         },
         text="needs", number="answers.trust",
@@ -187,8 +188,8 @@ TARGETS: dict[str, Target] = {
     ),
     "update_organization": Target(
         "PATCH", "/v1/organization",
-        lambda ids: {"name": "Renamed Ltd", "settings": {"prior_weight": 2.5, "window_days": 90}},
-        text="name", number="settings.window_days", floats="settings.prior_weight",
+        lambda ids: {"name": "Renamed Ltd", "settings": {"prior_weight": 2.5, "period_months": 12}},
+        text="name", number="settings.period_months", floats="settings.prior_weight",
         readback="/v1/organization",
     ),
     "set_reflection_schedule": Target(
@@ -491,7 +492,7 @@ def query_cases(ids: dict[str, str]) -> Iterator[tuple[str, dict[str, str], bool
     for value in DATES_EDGE:
         yield "/v1/reflections", {"period_from": value, "period_to": value}, True
     for value in ("0", "-1", "1e400", "abc", "99999999999999999999", "1000000"):
-        yield f"/v1/leaders/{ids['person']}/trust-history", {"months": value}, False
+        yield f"/v1/leaders/{ids['person']}/trust-history", {"periods": value}, False
     for name in ("leader_id", "manager_id"):
         for value in ("../../v1/api-keys", "%00", "\u0000", "per_", "per_" + "0" * 1000, "x"):
             path = "/v1/people" if name == "manager_id" else "/v1/beliefs"

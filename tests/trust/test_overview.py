@@ -2,14 +2,20 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
 
 from tests.conftest import Tenant
-from tests.trust.test_trust_scenario import give, person
+from tests.trust.helpers import Clock, change_settings, close, give, person
+
+NEXT_QUARTER = datetime(2026, 4, 1, 1, tzinfo=UTC)
 
 
-def test_overview_sorts_paginates_and_exports_csv(client: TestClient, tenant: Tenant) -> None:
+def test_overview_sorts_paginates_and_exports_csv(
+    client: TestClient, tenant: Tenant, frozen: Clock, db: Engine
+) -> None:
     high = person(client, tenant, "=HYPERLINK(1)")  # a name that would be a CSV formula
     low = person(client, tenant, "Low")
     few = person(client, tenant, "Few")
@@ -17,6 +23,10 @@ def test_overview_sorts_paginates_and_exports_csv(client: TestClient, tenant: Te
         give(client, tenant, high, ref, 5)
         give(client, tenant, low, ref, 2)
     give(client, tenant, few, "a", 5)
+    # Nothing closed yet: the overview is empty.
+    assert client.get("/v1/trust-scores", headers=tenant.headers()).json()["data"] == []
+    frozen.at(NEXT_QUARTER)
+    close(db)
 
     page = client.get("/v1/trust-scores", params={"limit": 1}, headers=tenant.headers("read"))
     assert page.status_code == 200, page.text
@@ -28,18 +38,31 @@ def test_overview_sorts_paginates_and_exports_csv(client: TestClient, tenant: Te
         headers=tenant.headers(),
     ).json()
     assert [r["leader_id"] for r in rest["data"]] == [low]
-    assert rest["next_cursor"] is None  # "Few" has nothing published
+    last = client.get(
+        "/v1/trust-scores",
+        params={"limit": 1, "cursor": rest["next_cursor"]},
+        headers=tenant.headers(),
+    ).json()
+    # "Few" has one answer in the period: listed, suppressed, last.
+    assert [r["leader_id"] for r in last["data"]] == [few]
+    assert last["data"][0]["overall"] == {"suppressed": True}
+    assert last["next_cursor"] is None
+    assert first["data"][0]["period"] == {
+        "start": "2026-01-01T00:00:00Z",
+        "end": "2026-04-01T00:00:00Z",
+    }
 
     ascending = client.get(
         "/v1/trust-scores", params={"sort": "score"}, headers=tenant.headers()
     ).json()["data"]
-    assert [r["leader_id"] for r in ascending] == [low, high]
+    assert [r["leader_id"] for r in ascending] == [low, high, few]
 
     exported = client.get("/v1/trust-scores", headers=tenant.headers(Accept="text/csv"))
     assert exported.status_code == 200
     assert exported.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(exported.text)))
-    assert [r["leader_id"] for r in rows] == [high, low]
+    assert [r["leader_id"] for r in rows] == [high, low, few]
+    assert rows[0]["period_start"] == "2026-01-01T00:00:00+00:00"
     assert rows[0]["display_name"] == "'=HYPERLINK(1)"
     assert float(rows[0]["score"]) > float(rows[1]["score"])
     assert exported.headers["vary"] == "Accept"
@@ -62,22 +85,20 @@ def test_overview_negotiates_csv_by_accept_quality(client: TestClient, tenant: T
         assert answer.headers["vary"] == "Accept"
 
 
-def test_overview_suppresses_small_groups(client: TestClient, tenant: Tenant) -> None:
+def test_overview_suppresses_small_groups(
+    client: TestClient, tenant: Tenant, frozen: Clock, db: Engine
+) -> None:
+    # The stricter settings are made before the first period: they apply from the next one,
+    # so the answers are given there.
+    change_settings(
+        client, tenant, min_group_size=5, min_comment_group_size=5, manager_group_minimum=5
+    )
+    frozen.at(NEXT_QUARTER)
     leader = person(client, tenant, "L")
     for ref in ("a", "b", "c", "d"):
         give(client, tenant, leader, ref, 4)
-    r = client.patch(
-        "/v1/organization",
-        json={
-            "settings": {
-                "min_group_size": 5,
-                "min_comment_group_size": 5,
-                "manager_group_minimum": 5,
-            }
-        },
-        headers=tenant.headers(**{"If-Match": '"1"'}),
-    )
-    assert r.status_code == 200, r.text
+    frozen.at(datetime(2026, 7, 1, 1, tzinfo=UTC))
+    close(db)
     data = client.get("/v1/trust-scores", headers=tenant.headers()).json()["data"]
     assert data[0]["overall"] == {"suppressed": True}
     assert data[0]["stage"] == "insufficient_data"
@@ -98,7 +119,7 @@ def test_unknown_leader_and_bad_as_of(client: TestClient, tenant: Tenant) -> Non
         headers=tenant.headers(),
     )
     assert naive.status_code == 422
-    months = client.get(
-        f"/v1/leaders/{leader}/trust-history", params={"months": 37}, headers=tenant.headers()
+    periods = client.get(
+        f"/v1/leaders/{leader}/trust-history", params={"periods": 41}, headers=tenant.headers()
     )
-    assert months.status_code == 422
+    assert periods.status_code == 422

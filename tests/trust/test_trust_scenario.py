@@ -1,188 +1,141 @@
 """A scenario computed by hand (see the comments), through the HTTP API with a frozen clock.
 
-Organization defaults: C = 3, min_group_size = 3, window 180 days. Per respondent
+Organization defaults: quarterly periods, C = 3, min_group_size = 3. Per respondent
 t = 25 × (mean answer − 1): all 5 → 100, all 4 → 75, all 3 → 50, all 2 → 25.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
 
-from service import clock
 from tests.conftest import Tenant
+from tests.trust.helpers import Clock, close, give, person, retract, score
 
-DAY0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = DAY0
-
-    def at(self, days: float) -> None:
-        self.now = DAY0 + timedelta(days=days)
+Q1 = {"start": "2026-01-01T00:00:00Z", "end": "2026-04-01T00:00:00Z"}
+Q2 = {"start": "2026-04-01T00:00:00Z", "end": "2026-07-01T00:00:00Z"}
 
 
-@pytest.fixture
-def frozen(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
-    c = Clock()
-    monkeypatch.setattr(clock, "now", lambda: c.now)
-    yield c
-
-
-def all_items(value: int) -> dict[str, int]:
-    return {"trust": value, "greater_good": value, "want_to_follow": value, "leaned_on": value}
-
-
-def person(client: TestClient, tenant: Tenant, external_id: str) -> str:
-    r = client.post(
-        "/v1/people",
-        json={"external_id": external_id, "display_name": external_id},
-        headers=tenant.headers(),
-    )
-    assert r.status_code == 201, r.text
-    return str(r.json()["id"])
-
-
-def give(
-    client: TestClient,
-    tenant: Tenant,
-    leader: str,
-    ref: str,
-    value: int,
-    relationship: str = "peer",
-) -> str:
-    r = client.post(
-        "/v1/feedback",
-        json={
-            "leader_id": leader,
-            "relationship": relationship,
-            "answers": all_items(value),
-            "respondent": {"reference": ref},
-        },
-        headers=tenant.headers("write"),
-    )
-    assert r.status_code == 201, r.text
-    return str(r.json()["id"])
-
-
-def score(client: TestClient, tenant: Tenant, leader: str, **params: str) -> dict:
-    r = client.get(f"/v1/leaders/{leader}/trust-score", params=params, headers=tenant.headers())
-    assert r.status_code == 200, r.text
-    return r.json()
-
-
-def test_hand_computed_scenario(client: TestClient, tenant: Tenant, frozen: Clock) -> None:
+def test_hand_computed_periods(
+    client: TestClient, tenant: Tenant, frozen: Clock, db: Engine
+) -> None:
     leader = person(client, tenant, "L")
     other = person(client, tenant, "M")
 
-    # Day 0. L: r1 = 100, r2 = 75, r3 = 50 → published: n 3, raw 75.
-    # M: three answers of all 2 → t = 25 each, n 3, raw 25.
-    give(client, tenant, leader, "r1", 5)
+    # Q1, 5 January. L: r1 = 100, r2 = 75, r3 = 50 (peers). M: three answers of all 2 (t = 25).
+    r1 = give(client, tenant, leader, "r1", 5)
     give(client, tenant, leader, "r2", 4)
-    assert score(client, tenant, leader)["overall"] == {"suppressed": True}
     give(client, tenant, leader, "r3", 3)
     for ref in ("m1", "m2", "m3"):
-        give(client, tenant, other, ref, 2)
+        give(client, tenant, other, ref, 2, "direct_report")
+    # The open period shows a count only.
+    open_read = score(client, tenant, leader)
+    assert open_read["period"] is None and open_read["closed_at"] is None
+    assert open_read["open_period"] == {**Q1, "answers": 3}
+    assert open_read["overall"] == {"suppressed": True}
+    assert open_read["stage"] == "insufficient_data"
 
-    # Prior m = (3·75 + 3·25)/6 = 50. Score = (3·50 + 3·75)/6 = 62.5.
-    # s² of (100, 75, 50) = 625; half-width 1.645·sqrt(625/6) = 16.789 → [45.71, 79.29].
-    # Favorable (own mean ≥ 4): r1, r2 → 2/3. Followers: r1, r2 → 2.
-    # Stage: lower 45.71 < 65 → not leader; score ≥ 60 and followers ≥ 1 → emerging_leader.
-    day0 = score(client, tenant, leader)
-    o = day0["overall"]
-    assert o["n"] == 3
-    assert o["score"] == pytest.approx(62.5, abs=0.01)
-    assert o["raw"] == pytest.approx(75.0, abs=0.01)
-    assert o["interval"]["lower"] == pytest.approx(45.71, abs=0.01)
-    assert o["interval"]["upper"] == pytest.approx(79.29, abs=0.01)
-    assert o["favorability"] == pytest.approx(2 / 3, abs=0.01)
-    assert o["followers"] == 2
-    assert day0["stage"] == "emerging_leader"
-    assert day0["method"]["prior_mean"] == pytest.approx(50.0, abs=0.01)
-    assert day0["pending"] is False
-    assert day0["relationships"]["peer"]["n"] == 3
-    assert day0["relationships"]["manager"] == {"suppressed": True}
-
-    # Day 100: r3 supersedes their answer with all 5 (t = 100) and r4 arrives: two changes
-    # after a publication change no figure.
-    frozen.at(100)
+    # 1 February: r3 answers again with all 5: one voice per respondent, the latest counts.
+    frozen.at(datetime(2026, 2, 1, tzinfo=UTC))
     give(client, tenant, leader, "r3", 5)
-    give(client, tenant, leader, "r4", 4)
-    held = score(client, tenant, leader)
-    assert held["overall"] == day0["overall"]
-    assert held["pending"] is True
+    assert score(client, tenant, leader)["open_period"]["answers"] == 3
+    assert close(db) == 0  # nothing has ended yet
 
-    # The third change (r5, t = 75) publishes: members r1 100, r2 75, r3 100, r4 75, r5 75.
-    # n 5, raw 85. Prior m = (5·85 + 3·25)/8 = 62.5. Score = (3·62.5 + 5·85)/8 = 76.5625.
-    # s² = (225+100+225+100+100)/4 = 187.5; half-width 1.645·sqrt(187.5/8) = 7.964
-    # → [68.60, 84.53]. Followers 5 (≥ 3, 5/5 ≥ 0.5), lower ≥ 65 → leader.
-    give(client, tenant, leader, "r5", 4)
-    day100 = score(client, tenant, leader)
-    o = day100["overall"]
-    assert o["n"] == 5
-    assert o["raw"] == pytest.approx(85.0, abs=0.01)
-    assert o["score"] == pytest.approx(76.5625, abs=0.01)
-    assert o["interval"]["lower"] == pytest.approx(68.60, abs=0.01)
-    assert o["interval"]["upper"] == pytest.approx(84.53, abs=0.01)
-    assert o["favorability"] == pytest.approx(1.0, abs=0.01)
-    assert o["followers"] == 5
-    assert day100["stage"] == "leader"
-    assert day100["pending"] is False
+    # 1 April 00:05: Q1 closes. L counts r1 100, r2 75, r3 100: n 3, raw 275/3 = 91.67.
+    # M: n 3, raw 25. m = (91.67 + 25)/2 = 58.33.
+    frozen.at(datetime(2026, 4, 1, 0, 5, tzinfo=UTC))
+    assert close(db) == 1
+    assert close(db) == 0  # idempotent
+    q1 = score(client, tenant, leader)
+    assert q1["period"] == Q1
+    assert q1["closed_at"] == "2026-04-01T00:05:00Z"
+    assert q1["open_period"] == {**Q2, "answers": 0}
+    o = q1["overall"]
+    # score = (3·58.33 + 3·91.67)/6 = 75.0.
+    # s² of (100, 75, 100) = (8.33² + 16.67² + 8.33²)/2 = 208.33;
+    # half-width 1.645·sqrt(208.33/6) = 9.69 → [65.31, 84.69].
+    assert o["n"] == 3
+    assert o["raw"] == pytest.approx(91.67, abs=0.01)
+    assert o["score"] == pytest.approx(75.0, abs=0.01)
+    assert o["interval"] == {
+        "lower": pytest.approx(65.31, abs=0.01),
+        "upper": pytest.approx(84.69, abs=0.01),
+    }
+    # Favorable (own mean ≥ 4): all three. Followers (want_to_follow and leaned_on ≥ 4): 3.
+    assert o["favorability"] == 1.0 and o["followers"] == 3
+    assert o["items"]["trust"] == {
+        "suppressed": False,
+        "n": 3,
+        "mean": pytest.approx(4.67, abs=0.01),
+    }
+    # Stage: lower 65.31 ≥ 65, followers 3 ≥ 3, 3/3 ≥ 0.5 → leader.
+    assert q1["stage"] == "leader"
+    assert q1["method"]["prior_mean"] == pytest.approx(58.33, abs=0.01)
+    assert q1["method"]["period_months"] == 3
+    # The peer group is the whole table: shown, the same figures; the others are empty.
+    assert q1["relationships"]["peer"]["n"] == 3
+    assert q1["relationships"]["peer"]["score"] == o["score"]
+    assert q1["relationships"]["direct_report"] == {"suppressed": True}
+    assert q1["trend"] == {
+        "period": None,
+        "stage": "insufficient_data",
+        "overall": {"suppressed": True},
+        "change": None,
+    }
+    # M: score (3·58.33 + 3·25)/6 = 41.67; three identical answers: s² = 0, a zero-width
+    # interval (the homogeneity limit, SECURITY.md).
+    m = score(client, tenant, other)["overall"]
+    assert m["score"] == pytest.approx(41.67, abs=0.01)
+    assert m["interval"]["lower"] == m["interval"]["upper"] == m["score"]
 
-    # as_of returns the states in force then.
-    then = score(client, tenant, leader, as_of=(DAY0 + timedelta(days=50)).isoformat())
-    assert then["overall"]["score"] == pytest.approx(62.5, abs=0.01)
-    assert then["stage"] == "emerging_leader"
+    # 2 April: r1's Q1 answer is retracted. A closed period never changes.
+    frozen.at(datetime(2026, 4, 2, tzinfo=UTC))
+    retract(client, tenant, r1)
+    assert close(db) == 0
+    assert score(client, tenant, leader)["overall"] == o
 
-    # Day 190: r1 and r2 (day 0) aged out of (day 10, day 190]: only two changes, so the
-    # day-100 state stays, pending. Trend: the state in force at day 10 (score 62.5).
-    frozen.at(190)
-    day190 = score(client, tenant, leader)
-    assert day190["overall"] == day100["overall"]
-    assert day190["pending"] is True
-    assert day190["trend"]["overall"]["score"] == pytest.approx(62.5, abs=0.01)
-    assert day190["trend"]["stage"] == "emerging_leader"
-    assert day190["trend"]["change"] == pytest.approx(76.5625 - 62.5, abs=0.01)
+    # Q2: p1 = 50, p2 = 50 (peers), d1 = 75, d2 = 25 (direct reports).
+    give(client, tenant, leader, "p1", 3)
+    give(client, tenant, leader, "p2", 3)
+    give(client, tenant, leader, "d1", 4, "direct_report")
+    give(client, tenant, leader, "d2", 2, "direct_report")
+    assert score(client, tenant, leader)["open_period"]["answers"] == 4
 
-    # The monthly history shows the published states at each month's end.
-    history = client.get(
-        f"/v1/leaders/{leader}/trust-history", params={"months": 7}, headers=tenant.headers()
-    ).json()["data"]
-    scores = [p["overall"].get("score") for p in history]
-    assert scores[0] == pytest.approx(62.5, abs=0.01)  # January
-    assert scores[-1] == pytest.approx(76.5625, abs=0.01)  # July
+    # 1 July 01:00: Q2 closes. L: n 4, raw 200/4 = 50; M has no answers, so m = 50.
+    # score = (3·50 + 4·50)/7 = 50; s² of (50, 50, 75, 25) = (0 + 0 + 625 + 625)/3 = 416.67;
+    # half-width 1.645·sqrt(416.67/7) = 12.69 → [37.31, 62.69]. Both groups have 2 < 3.
+    frozen.at(datetime(2026, 7, 1, 1, 0, tzinfo=UTC))
+    assert close(db) == 1
+    q2 = score(client, tenant, leader)
+    assert q2["period"] == Q2
+    assert q2["overall"]["n"] == 4
+    assert q2["overall"]["score"] == pytest.approx(50.0, abs=0.01)
+    assert q2["overall"]["interval"] == {
+        "lower": pytest.approx(37.31, abs=0.01),
+        "upper": pytest.approx(62.69, abs=0.01),
+    }
+    assert q2["method"]["prior_mean"] == 50.0
+    assert q2["relationships"]["peer"] == {"suppressed": True}
+    assert q2["relationships"]["direct_report"] == {"suppressed": True}
+    # Score 50 < 60: manager. Trend: Q1's figures; change 50 − 75 = −25.
+    assert q2["stage"] == "manager"
+    assert q2["trend"]["period"] == Q1
+    assert q2["trend"]["overall"]["score"] == pytest.approx(75.0, abs=0.01)
+    assert q2["trend"]["change"] == pytest.approx(-25.0, abs=0.01)
+    # M had no answers in Q2: nothing to show for Q2.
+    assert score(client, tenant, other)["overall"] == {"suppressed": True}
 
+    # as_of: the latest period closed at that moment (Q1 closed at 1 April 00:05).
+    assert score(client, tenant, leader, as_of="2026-04-01T00:01:00Z")["period"] is None
+    at_q1 = score(client, tenant, leader, as_of="2026-04-01T00:10:00Z")
+    assert at_q1["period"] == Q1 and at_q1["overall"] == o and at_q1["open_period"] is None
+    assert score(client, tenant, leader, as_of="2030-01-01T00:00:00Z")["period"] == Q2
 
-def test_few_respondents_show_nothing(client: TestClient, tenant: Tenant) -> None:
-    leader = person(client, tenant, "L")
-    give(client, tenant, leader, "a", 5, "direct_report")
-    give(client, tenant, leader, "b", 4, "direct_report")
-    result = score(client, tenant, leader)
-    assert result["overall"] == {"suppressed": True}
-    assert result["stage"] == "insufficient_data"
-    assert all(f == {"suppressed": True} for f in result["relationships"].values())
-
-
-def test_a_small_group_cannot_be_recovered_by_subtraction(
-    client: TestClient, tenant: Tenant
-) -> None:
-    # A lone manager may show as their own group (manager_group_minimum = 1) ...
-    r = client.patch(
-        "/v1/organization",
-        json={"settings": {"manager_group_minimum": 1}},
-        headers=tenant.headers(**{"If-Match": '"1"'}),
-    )
-    assert r.status_code == 200, r.text
-    leader = person(client, tenant, "L")
-    give(client, tenant, leader, "m1", 2, "manager")
-    give(client, tenant, leader, "p1", 5, "peer")
-    give(client, tenant, leader, "p2", 4, "peer")
-    result = score(client, tenant, leader)
-    assert result["overall"]["n"] == 3
-    # ... but here overall − manager would be the two peers: the manager group is hidden too.
-    assert result["relationships"]["manager"] == {"suppressed": True}
-    assert result["relationships"]["peer"] == {"suppressed": True}
+    # History: one point per closed period, oldest first.
+    history = client.get(f"/v1/leaders/{leader}/trust-history", headers=tenant.headers()).json()
+    assert [p["period"] for p in history["data"]] == [Q1, Q2]
+    assert history["data"][0]["overall"]["score"] == pytest.approx(75.0, abs=0.01)
+    assert history["data"][1]["stage"] == "manager"

@@ -1,0 +1,190 @@
+"""A closed period's table: contributions in, protected cells out. Pure; no I/O.
+
+`period_table` takes the contributions of one period (every answer about any leader submitted
+in it, as they stood at its end) and returns, per leader, one `Cell` per figure the period
+can show: `overall`, `rel:<relationship>` and whatever further *cell families* add (the
+extension point: insights adds `belief:<id>` and `theme:<…>` families to `FAMILIES`). Each
+cell keeps its members (feedback ids; internal, never served) and its exact statistics.
+
+Counting: one voice per respondent per leader and period (the latest answer of each
+respondent key counts; an anonymous answer without a reference has its own key, the
+feedback id, so it counts once). Answers missing a trust item (stored before all four were
+required) are not counted.
+
+Protection, per leader over the whole table: a cell is a candidate when it has at least its
+minimum of respondents; candidates are taken overall first, then the largest first (ties by
+name), and a candidate is shown only if the cells shown so far plus it still pass the rank
+test (`linear.small_vector_in_row_space`): no vector over fewer than `min_group_size`
+unknown contributions lies in their span. Known contributions (attributed answers, readable
+by admin keys; a lone manager's when `manager_group_minimum` is below `min_group_size`) are
+left out of that test, so a cell mixing attributed and anonymous answers is shown only with
+at least `min_group_size` anonymous ones. Nothing is shown when `overall` is not.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from service.trust.linear import small_vector_in_row_space
+from service.trust.scoring import ITEMS, Stats
+
+OVERALL = "overall"
+
+
+def group_cell(relationship: str) -> str:
+    return f"rel:{relationship}"
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One stored answer about a leader."""
+
+    feedback_id: str
+    leader_id: str
+    respondent_key: str
+    relationship: str
+    answers: Mapping[str, int | None]
+    attributed: bool
+    submitted_at: datetime
+    belief_ratings: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        return all(self.answers.get(item) is not None for item in ITEMS)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The settings of the period that decide what is shown."""
+
+    min_group_size: int = 3
+    manager_group_minimum: int = 3
+
+    @classmethod
+    def of(cls, settings: Mapping[str, Any]) -> Rules:
+        return cls(int(settings["min_group_size"]), int(settings["manager_group_minimum"]))
+
+
+@dataclass(frozen=True)
+class Cell:
+    name: str
+    members: frozenset[str]  # feedback ids counted
+    stats: Mapping[str, Any]  # the family's summary (trust cells: `Stats.to_json()`)
+    shown: bool
+
+
+@dataclass(frozen=True)
+class CellFamily:
+    """A kind of cell: which cells the counted contributions of one leader fall into, how a
+    cell is summarised, and its minimum number of respondents."""
+
+    cells: Callable[[Sequence[Contribution]], Mapping[str, Sequence[Contribution]]]
+    summary: Callable[[Sequence[Contribution]], Mapping[str, Any]]
+    minimum: Callable[[str, Rules], int]
+
+
+def trust_summary(contributions: Sequence[Contribution]) -> dict[str, Any]:
+    return Stats.total(Stats.of(c.answers) for c in contributions).to_json()
+
+
+def _k(_: str, rules: Rules) -> int:
+    return rules.min_group_size
+
+
+def _group_minimum(name: str, rules: Rules) -> int:
+    if name == group_cell("manager"):
+        return rules.manager_group_minimum
+    return rules.min_group_size
+
+
+def _by_relationship(cs: Sequence[Contribution]) -> dict[str, list[Contribution]]:
+    groups: dict[str, list[Contribution]] = defaultdict(list)
+    for c in cs:
+        groups[group_cell(c.relationship)].append(c)
+    return groups
+
+
+FAMILIES: list[CellFamily] = [
+    CellFamily(lambda cs: {OVERALL: list(cs)}, trust_summary, _k),
+    CellFamily(_by_relationship, trust_summary, _group_minimum),
+]
+
+
+def counted(contributions: Iterable[Contribution]) -> list[Contribution]:
+    """One voice per respondent and leader: the latest answer of each respondent key."""
+    latest: dict[tuple[str, str], Contribution] = {}
+    for c in contributions:
+        key = (c.leader_id, c.respondent_key)
+        held = latest.get(key)
+        if held is None or (held.submitted_at, held.feedback_id) < (c.submitted_at, c.feedback_id):
+            latest[key] = c
+    return sorted(
+        (c for c in latest.values() if c.complete), key=lambda c: (c.leader_id, c.feedback_id)
+    )
+
+
+def known(c: Contribution, rules: Rules) -> bool:
+    """Whether a reader may know this answer one by one anyway."""
+    lone_manager = rules.manager_group_minimum < rules.min_group_size
+    return c.attributed or (lone_manager and c.relationship == "manager")
+
+
+def shown_cells(
+    candidates: Sequence[tuple[str, frozenset[str]]], secret: frozenset[str], k: int
+) -> set[str]:
+    """Greedy protection: take candidates in order, keep each that passes the rank test
+    together with those kept before it. The first candidate must be `overall`."""
+    kept: list[frozenset[str]] = []
+    names: set[str] = set()
+    for i, (name, members) in enumerate(candidates):
+        if small_vector_in_row_space([*kept, members], secret, k):
+            if i == 0:
+                return set()
+            continue
+        kept.append(members)
+        names.add(name)
+    return names
+
+
+def leader_table(
+    contributions: Sequence[Contribution],
+    rules: Rules,
+    families: Sequence[CellFamily] | None = None,
+) -> dict[str, Cell]:
+    """The protected cells of one leader (`contributions` already `counted`)."""
+    families = FAMILIES if families is None else families
+    raw: dict[str, tuple[list[Contribution], CellFamily]] = {}
+    for family in families:
+        for name, members in family.cells(contributions).items():
+            if members:
+                raw[name] = (list(members), family)
+    sets = {name: frozenset(c.feedback_id for c in ms) for name, (ms, _) in raw.items()}
+    eligible = [
+        name for name, (ms, family) in raw.items() if len(ms) >= max(1, family.minimum(name, rules))
+    ]
+    shown: set[str] = set()
+    if OVERALL in eligible:
+        others = sorted((n for n in eligible if n != OVERALL), key=lambda n: (-len(sets[n]), n))
+        order = [OVERALL, *others]
+        secret = frozenset(c.feedback_id for c in contributions if not known(c, rules))
+        shown = shown_cells([(n, sets[n]) for n in order], secret, rules.min_group_size)
+    return {
+        name: Cell(name, sets[name], dict(family.summary(ms)), name in shown)
+        for name, (ms, family) in raw.items()
+    }
+
+
+def period_table(
+    contributions: Iterable[Contribution],
+    rules: Rules,
+    families: Sequence[CellFamily] | None = None,
+) -> dict[str, dict[str, Cell]]:
+    """leader id → cell name → cell, for every leader with counted answers in the period."""
+    by_leader: dict[str, list[Contribution]] = defaultdict(list)
+    for c in counted(contributions):
+        by_leader[c.leader_id].append(c)
+    return {leader: leader_table(cs, rules, families) for leader, cs in sorted(by_leader.items())}
