@@ -14,6 +14,7 @@ from service.errors import install_error_handlers
 from service.feedback.router import router as feedback_router
 from service.health import router as health_router
 from service.idempotency.service import Replay, replay_handler
+from service.insights.router import router as insights_router
 from service.middleware import RequestContextMiddleware
 from service.observability.logging import configure_logging
 from service.observability.metrics import HttpMetrics
@@ -69,6 +70,12 @@ TAGS = [
         "description": "Follower-trust scores and stages, computed from published states "
         "under strict anonymity rules.",
     },
+    {
+        "name": "Insights",
+        "description": "How others see each belief lived against the leader's own view, "
+        "themes in what people need and dream of, and a leader's journey — from the frozen "
+        "tables of closed reporting periods.",
+    },
     {"name": "Operations", "description": "Probes for orchestrators; no API key needed."},
 ]
 
@@ -111,6 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reflection_prompts_router)
     app.include_router(feedback_router)
     app.include_router(trust_router)
+    app.include_router(insights_router)
     app.add_middleware(RateLimitHeadersMiddleware)
     app.add_middleware(TelemetryMiddleware, metrics=app.state.metrics)
     # Added last, so outermost: request id and security headers wrap everything else.

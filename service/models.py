@@ -4,6 +4,7 @@ from service.beliefs.models import Belief, BeliefRevision
 from service.db import Base
 from service.feedback.models import Feedback, FeedbackBeliefRating
 from service.idempotency.models import IdempotencyRecord
+from service.insights.models import InsightOrgCell
 from service.organizations.models import ApiKey, Organization
 from service.people.models import Person
 from service.reflection_prompts.models import ReflectionPrompt
@@ -23,6 +24,7 @@ __all__ = [
     "Feedback",
     "FeedbackBeliefRating",
     "IdempotencyRecord",
+    "InsightOrgCell",
     "Organization",
     "Person",
     "Reflection",

@@ -27,6 +27,8 @@ LIKERT_MAX = 5
 
 
 class AlignmentClass(StrEnum):
+    """`blind_spot`, `hidden_strength`, `aligned` or `insufficient_data`."""
+
     blind_spot = "blind_spot"
     hidden_strength = "hidden_strength"
     aligned = "aligned"

@@ -22,6 +22,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from service.feedback.models import Feedback, FeedbackBeliefRating
+from service.insights.closing import close_insights
 from service.organizations.models import Organization
 from service.organizations.service import schedule_of
 from service.trust.models import TrustPeriod, TrustPeriodCell
@@ -105,7 +106,8 @@ def shown_overall_prior(raws: list[float]) -> float:
 
 def close_period(session: Session, org: Organization, period: Period, now: datetime) -> None:
     settings = dict(version_at(schedule_of(org), period.start).settings)
-    table = period_table(contributions_of(session, org.org_id, period), Rules.of(settings))
+    contributions = contributions_of(session, org.org_id, period)
+    table = period_table(contributions, Rules.of(settings))
     raws = [
         raw_mean(Stats.from_json(cells[OVERALL].stats))
         for cells in table.values()
@@ -136,6 +138,7 @@ def close_period(session: Session, org: Organization, period: Period, now: datet
         for cell in cells.values()
     )
     session.flush()
+    close_insights(session, org.org_id, period.start, contributions, settings)
 
 
 def close_due_periods(session: Session, org: Organization, now: datetime) -> int:

@@ -1,37 +1,49 @@
 """Belief and theme cells of a period's table: thresholds, complementary suppression, the
-anonymity rule, and the linear-algebra audit on random periods."""
+anonymity rule, and the linear-algebra audit of whole random periods (trust, belief and
+theme cells together)."""
 
 from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from datetime import UTC, datetime
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.insights.cells import (
-    ALL,
-    BeliefCell,
-    Response,
-    ThemeCell,
-    belief_cells,
-    partition_visible,
-    theme_cells,
-)
-from tests.insights.linear_audit import smallest_revealed
+from service.insights import naming
+from service.insights.cells import InsightCell, belief_cells, partition_visible, theme_cells
+from service.insights.closing import insight_table
+from service.trust.linear import small_vector_in_row_space
+from service.trust.tables import Contribution, Rules, counted, known, period_table
 
-RELATIONSHIPS = ("direct_report", "peer", "manager", "supplier")
+T0 = datetime(2026, 1, 5, tzinfo=UTC)
+RULES = Rules(min_group_size=3, manager_group_minimum=3)
+SETTINGS = {"min_group_size": 3, "manager_group_minimum": 3, "min_comment_group_size": 5}
 
 
-def rated(fid: str, rel: str, rating: int, anonymous: bool = True, leader: str = "L") -> Response:
-    return Response(fid, leader, rel, anonymous, belief_ratings={"b1": rating})
+def answer(
+    fid: str,
+    rel: str,
+    ratings: dict[str, int] | None = None,
+    *,
+    leader: str = "L",
+    attributed: bool = False,
+    value: int = 4,
+) -> Contribution:
+    return Contribution(
+        feedback_id=fid,
+        leader_id=leader,
+        respondent_key=f"rk_{fid}",
+        relationship=rel,
+        answers=dict.fromkeys(("trust", "greater_good", "want_to_follow", "leaned_on"), value),
+        attributed=attributed,
+        submitted_at=T0,
+        belief_ratings=ratings or {},
+    )
 
 
-def said(
-    fid: str, leader: str, needs: str, rel: str = "direct_report", anonymous: bool = True
-) -> Response:
-    return Response(fid, leader, rel, anonymous, needs=needs)
-
-
-def by_group(cells: list[BeliefCell]) -> dict[str | None, BeliefCell]:
-    return {c.relationship: c for c in cells}
+def by_name(cells: Iterable[InsightCell]) -> dict[str, InsightCell]:
+    return {c.name: c for c in cells}
 
 
 # ---------------------------------------------------------------- belief cells
@@ -39,53 +51,32 @@ def by_group(cells: list[BeliefCell]) -> dict[str | None, BeliefCell]:
 
 def test_belief_cells_hand_computed() -> None:
     # b1: direct reports 5, 4, 4, 3 (n 4, sum 16); peers 2, 3, 3 (n 3, sum 8); one supplier 5.
-    # The supplier group (1 < 3) is hidden; overall − dr − peer would be the supplier alone,
-    # so the smaller shown group, peer, is hidden too; overall n 8, sum 29.
-    responses = [
-        rated("f1", "direct_report", 5),
-        rated("f2", "direct_report", 4),
-        rated("f3", "direct_report", 4),
-        rated("f4", "direct_report", 3),
-        rated("f5", "peer", 2),
-        rated("f6", "peer", 3),
-        rated("f7", "peer", 3),
-        rated("f8", "supplier", 5),
-    ]
-    cells = by_group(belief_cells(responses, min_group_size=3, manager_group_minimum=3))
-    assert (cells[ALL].n, cells[ALL].total, cells[ALL].shown) == (8, 29, True)
-    assert (cells["direct_report"].n, cells["direct_report"].total) == (4, 16)
-    assert cells["direct_report"].shown
-    assert not cells["peer"].shown
-    assert not cells["supplier"].shown
+    # The supplier group (1 < 3) is not a candidate; overall − dr − peer would be the supplier
+    # alone, so the last group taken (peer, the smaller) is left out; overall n 8, sum 29.
+    ratings = [("direct_report", 5), ("direct_report", 4), ("direct_report", 4)]
+    ratings += [("direct_report", 3), ("peer", 2), ("peer", 3), ("peer", 3), ("supplier", 5)]
+    contributions = [answer(f"f{i}", rel, {"b1": r}) for i, (rel, r) in enumerate(ratings)]
+    cells = by_name(belief_cells(contributions, RULES))
+    overall = cells[naming.belief("b1")]
+    assert (overall.stats, overall.shown) == ({"n": 8, "sum": 29}, True)
+    dr = cells[naming.belief("b1", "direct_report")]
+    assert (dr.stats, dr.shown) == ({"n": 4, "sum": 16}, True)
+    assert not cells[naming.belief("b1", "peer")].shown
+    assert not cells[naming.belief("b1", "supplier")].shown
 
 
 def test_a_belief_rated_by_too_few_shows_nothing() -> None:
-    responses = [rated("f1", "peer", 5), rated("f2", "peer", 1)]
-    cells = belief_cells(responses, min_group_size=3, manager_group_minimum=3)
+    cells = belief_cells([answer("f1", "peer", {"b1": 5}), answer("f2", "peer", {"b1": 1})], RULES)
     assert not any(c.shown for c in cells)
 
 
 def test_mixing_attributed_answers_needs_enough_anonymous_ones() -> None:
     # 3 attributed + 2 anonymous: an admin reads the 3 and subtracts them → hidden.
-    responses = [rated(f"a{i}", "peer", 4, anonymous=False) for i in range(3)]
-    responses += [rated(f"n{i}", "peer", 2) for i in range(2)]
-    cells = by_group(belief_cells(responses, 3, 3))
-    assert not cells[ALL].shown
-    # with a third anonymous answer it shows
-    cells = by_group(belief_cells([*responses, rated("n2", "peer", 3)], 3, 3))
-    assert cells[ALL].shown
-
-
-def test_an_attributed_group_cannot_be_subtracted_to_expose_anonymous_answers() -> None:
-    # dr: 4 anonymous; peer: 3 attributed + 2 anonymous (withheld). Showing overall and dr
-    # lets an admin compute the 2 anonymous peers' sum; so dr is hidden too.
-    responses = [rated(f"d{i}", "direct_report", 4) for i in range(4)]
-    responses += [rated(f"a{i}", "peer", 4, anonymous=False) for i in range(3)]
-    responses += [rated(f"n{i}", "peer", 1) for i in range(2)]
-    cells = by_group(belief_cells(responses, 3, 3))
-    assert cells[ALL].shown
-    assert not cells["direct_report"].shown
-    assert not cells["peer"].shown
+    contributions = [answer(f"a{i}", "peer", {"b1": 4}, attributed=True) for i in range(3)]
+    contributions += [answer(f"n{i}", "peer", {"b1": 2}) for i in range(2)]
+    assert not by_name(belief_cells(contributions, RULES))[naming.belief("b1")].shown
+    contributions.append(answer("n2", "peer", {"b1": 3}))
+    assert by_name(belief_cells(contributions, RULES))[naming.belief("b1")].shown
 
 
 # ---------------------------------------------------------------- theme cells
@@ -96,36 +87,55 @@ def test_partition_visible_hides_enough_to_protect_the_hidden_sum() -> None:
     assert partition_visible({"A": (6, 6), "B": (5, 5), "C": (2, 2)}, 5) == {"A"}
     assert partition_visible({"A": (6, 6), "B": (5, 5)}, 5) == {"A", "B"}
     assert partition_visible({"A": (6, 6), "B": (5, 5), "C": (5, 5)}, 5) == {"A", "B", "C"}
-    # mixing: 5 respondents of whom 2 anonymous is withheld
+    # mixing: 5 respondents of whom 2 anonymous is withheld, and so is A (hidden sum 5, of
+    # them 2 anonymous)
     assert partition_visible({"A": (6, 6), "B": (5, 2)}, 5) == frozenset()
 
 
+def said(
+    fid: str, leader: str, text: str, rel: str = "direct_report"
+) -> tuple[Contribution, tuple[str, str | None]]:
+    return answer(fid, rel, leader=leader), (fid, text)
+
+
+def themes_of(
+    pairs: list[tuple[Contribution, tuple[str, str | None]]], k: int = 5
+) -> list[InsightCell]:
+    contributions = [c for c, _ in pairs]
+    texts = {fid: (text, None) for _, (fid, text) in pairs}
+    return theme_cells(contributions, texts, RULES, k)
+
+
 def test_theme_counts_below_the_comment_threshold_are_absent() -> None:
-    # leader L1: 6 direct reports want clearer priorities; L2: 4 do (below 5).
-    # org = 10; org − L1 = L2's 4 → L1 is hidden too; the organization's 10 shows.
-    responses = [said(f"a{i}", "L1", f"Clearer priorities for team {i}") for i in range(6)]
-    responses += [said(f"b{i}", "L2", f"Clear priorities in area {i}") for i in range(4)]
-    cells = [c for c in theme_cells(responses, 5) if c.theme == "clarity"]
-    shown = {c.leader_id: c for c in cells if c.shown}
-    assert set(shown) == {None}
-    assert shown[None].count == 10
-    assert shown[None].examples  # 10 respondents share it: short phrases
-    for c in cells:
-        if not c.shown:
-            assert c.examples == ()
-    # a third leader with 5 makes the hidden sum 4 ≥ … no: 4 < 5 still → hide the smallest
-    more = [said(f"c{i}", "L3", f"Clarity about goals {i}") for i in range(5)]
-    cells = [c for c in theme_cells(responses + more, 5) if c.theme == "clarity"]
+    # L1: 6 direct reports want clearer priorities; L2: 4 (under 5: absent, not even stored).
+    # org = 10; org − L1 would give L2's 4 → L1 is hidden too; the organization's 10 shows.
+    pairs = [said(f"a{i}", "L1", f"Clearer priorities for team {i}") for i in range(6)]
+    pairs += [said(f"b{i}", "L2", f"Clear priorities in area {i}") for i in range(4)]
+    clarity = naming.theme("needs", "direct_report", "clarity")
+    cells = [c for c in themes_of(pairs) if c.name == clarity]
+    assert {(c.leader_id, c.stats["n"], c.shown) for c in cells} == {
+        ("L1", 6, False),
+        (None, 10, True),
+    }
+    (org,) = [c for c in cells if c.leader_id is None]
+    assert org.stats["examples"]  # ten respondents share it: short phrases
+    (l1,) = [c for c in cells if c.leader_id == "L1"]
+    assert l1.stats["examples"] == []  # hidden: no text stored
+    # With L3's 5 more the hidden sum is still L2's 4 → the smallest shown (L3) is hidden
+    # too; then hidden = 9 and L1 shows.
+    pairs += [said(f"c{i}", "L3", f"Clarity about goals {i}") for i in range(5)]
+    cells = [c for c in themes_of(pairs) if c.name == clarity]
     assert {c.leader_id for c in cells if c.shown} == {None, "L1"}
 
 
 def test_example_phrases_are_short_and_never_a_whole_answer() -> None:
-    responses = [said(f"a{i}", "L1", "Clear priorities") for i in range(5)]
-    responses += [said("a9", "L1", "Clear priorities and less overtime please")]
-    (cell,) = [c for c in theme_cells(responses, 5) if c.theme == "clarity" and c.leader_id]
-    assert cell.shown and cell.count == 6
-    assert "clear priorities" not in cell.examples  # it is five people's whole answer
-    assert all(len(e.split()) <= 2 for e in cell.examples)
+    pairs = [said(f"a{i}", "L1", "Clear priorities") for i in range(5)]
+    pairs += [said("a9", "L1", "Clear priorities and less overtime please")]
+    clarity = naming.theme("needs", "direct_report", "clarity")
+    (cell,) = [c for c in themes_of(pairs) if c.name == clarity and c.leader_id]
+    assert cell.shown and cell.stats["n"] == 6
+    assert "clear priorities" not in cell.stats["examples"]  # five people's whole answer
+    assert all(len(e.split()) <= 2 for e in cell.stats["examples"])
 
 
 # ---------------------------------------------------------------- the audit
@@ -138,63 +148,105 @@ TEXTS = (
     "Growth 🚀",
     "",
 )
-
-RESPONSES = st.lists(
+RAW = st.lists(
     st.tuples(
         st.sampled_from(["L1", "L2", "L3"]),
-        st.sampled_from(["direct_report", "direct_report", "direct_report", *RELATIONSHIPS]),
-        st.sampled_from([True, True, True, False]),  # mostly anonymous
+        st.sampled_from(["direct_report"] * 3 + ["peer", "manager", "supplier"]),
+        st.sampled_from([False, False, False, True]),  # attributed: mostly not
+        st.integers(1, 5),
         st.integers(1, 5),
         st.sampled_from(TEXTS),
+        st.sampled_from(TEXTS),
+        st.integers(0, 7),  # respondent reference: answers again supersede
     ),
-    min_size=0,
-    max_size=30,
+    max_size=28,
 )
+Raw = list[tuple[str, str, bool, int, int, str, str, int]]
 
 
-def to_responses(raw: list[tuple[str, str, bool, int, str]]) -> list[Response]:
-    return [
-        Response(f"f{i}", leader, rel, anon, belief_ratings={"b1": r}, needs=text or None)
-        for i, (leader, rel, anon, r, text) in enumerate(raw)
-    ]
+def period(raw: Raw) -> tuple[list[Contribution], dict[str, tuple[str | None, str | None]]]:
+    contributions, texts = [], {}
+    for i, (leader, rel, attributed, value, rating, needs, dreams, ref) in enumerate(raw):
+        fid = f"f{i:03d}"
+        contributions.append(
+            Contribution(
+                feedback_id=fid,
+                leader_id=leader,
+                respondent_key=f"{leader}-{ref}",
+                relationship=rel,
+                answers=dict.fromkeys(
+                    ("trust", "greater_good", "want_to_follow", "leaned_on"), value
+                ),
+                attributed=attributed,
+                submitted_at=T0.replace(minute=i % 60, hour=i // 60),
+                belief_ratings={"b1": rating, "b2": 6 - rating} if i % 3 else {"b1": rating},
+            )
+        )
+        texts[fid] = (needs or None, dreams or None)
+    return contributions, texts
 
 
-@settings(max_examples=120, deadline=None)
-@given(RESPONSES, st.sampled_from([1, 3]))
-def test_no_shown_belief_figure_isolates_fewer_than_the_minimum(
-    raw: list[tuple[str, str, bool, int, str]], manager_minimum: int
+def columns(leader: str | None, name: str, members: Iterable[str]) -> frozenset[Hashable]:
+    """A cell as a row over the variables its figure sums: trust cells over the answers,
+    a belief cell over that belief's ratings, a theme cell over that theme's mentions."""
+    if name.startswith(naming.BELIEF):
+        belief = name[len(naming.BELIEF) :].split(":", 1)[0]
+        return frozenset((f, "belief", belief) for f in members)
+    if name.startswith(naming.THEME):
+        kind, _, key = naming.parse_theme(name)
+        return frozenset((f, kind, key) for f in members)
+    return frozenset(members)
+
+
+@settings(max_examples=60, deadline=None)
+@given(RAW, st.sampled_from([1, 3]), st.sampled_from([3, 5]))
+def test_no_combination_of_a_periods_shown_cells_isolates_fewer_than_the_minimum(
+    raw: Raw, manager_minimum: int, comment_minimum: int
 ) -> None:
-    responses = to_responses(raw)
-    # A lone manager's answer shows as its own group when manager_group_minimum is 1: the
-    # manager is known anyway (DOMAIN.md), so their answer is not secret.
-    lone_manager_known = manager_minimum < 3
-    secret = {
-        (r.feedback_id, "b1")
-        for r in responses
-        if r.anonymous and not (lone_manager_known and r.relationship == "manager")
+    rules = Rules(min_group_size=3, manager_group_minimum=manager_minimum)
+    settings_ = {
+        "min_group_size": 3,
+        "manager_group_minimum": manager_minimum,
+        "min_comment_group_size": comment_minimum,
     }
-    rows = []
-    for leader in ("L1", "L2", "L3"):
-        own = [r for r in responses if r.leader_id == leader]
-        rows += [c.contributions for c in belief_cells(own, 3, manager_minimum) if c.shown]
-    assert smallest_revealed(rows, secret, 3) is None
+    contributions, texts = period(raw)
+    trust = period_table(contributions, rules)
+    insights = insight_table(contributions, texts, settings_)
+    rows = [
+        columns(leader, cell.name, cell.members)
+        for leader, cells in trust.items()
+        for cell in cells.values()
+        if cell.shown
+    ]
+    rows += [columns(c.leader_id, c.name, c.members) for c in insights if c.shown]
+    unknown = {c.feedback_id for c in counted(contributions) if not known(c, rules)}
+    secret = {col for row in rows for col in row if _feedback(col) in unknown}
+    assert not small_vector_in_row_space(rows, secret, 3)
+    # Theme cells alone hold to the comment minimum.
+    theme_rows = [
+        columns(c.leader_id, c.name, c.members)
+        for c in insights
+        if c.shown and c.name.startswith(naming.THEME)
+    ]
+    assert not small_vector_in_row_space(theme_rows, secret, comment_minimum)
+    for c in insights:
+        if c.name.startswith(naming.THEME):
+            assert c.stats["n"] >= comment_minimum
+            assert c.shown or c.stats["examples"] == []
 
 
-@settings(max_examples=120, deadline=None)
-@given(RESPONSES, st.sampled_from([3, 4]))
-def test_no_shown_theme_count_isolates_fewer_than_the_comment_minimum(
-    raw: list[tuple[str, str, bool, int, str]], k: int
-) -> None:
-    responses = to_responses(raw)
-    cells: list[ThemeCell] = theme_cells(responses, k)
-    anonymous = _anon(responses)
-    secret = {c for cell in cells for c in cell.contributions if c[0] in anonymous}
-    rows = [c.contributions for c in cells if c.shown]
-    assert smallest_revealed(rows, secret, k) is None
-    for c in cells:
-        assert (c.count >= k) or not c.shown
-        assert c.shown or c.examples == ()
+def _feedback(col: Hashable) -> Hashable:
+    return col[0] if isinstance(col, tuple) else col
 
 
-def _anon(responses: list[Response]) -> set[str]:
-    return {r.feedback_id for r in responses if r.anonymous}
+def test_the_audit_catches_a_leak() -> None:
+    """The audit can fail: showing every belief group regardless of the others leaks."""
+    contributions = [answer(f"d{i}", "direct_report", {"b1": 4}) for i in range(4)]
+    contributions += [answer(f"p{i}", "peer", {"b1": 4}) for i in range(2)]
+    rows = [
+        columns("L", c.name, c.members)
+        for c in belief_cells(contributions, RULES)
+        if c.name != naming.belief("b1", "peer")
+    ]
+    secret = {col for row in rows for col in row}
+    assert small_vector_in_row_space(rows, secret, 3)  # overall − direct reports = 2 peers

@@ -1,0 +1,310 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field
+
+from service.feedback.schemas import Relationship
+from service.http import Schema
+from service.ids import id_pattern
+from service.insights.alignment import AlignmentClass
+from service.reflections.schemas import ScheduleOut
+from service.trust.schemas import Figure, OmitNone, OpenPeriod, PeriodRef, Stage
+from service.types import Count, Statement
+
+MAX_BELIEFS = 500
+MAX_THEMES = 1000
+MAX_EXAMPLES = 3
+MAX_PERIODS = 40
+Phrase = Annotated[str, Field(max_length=100)]
+
+_LEADER_ID = Field(
+    pattern=id_pattern("per"),
+    description="The leader.",
+    examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+)
+_PERIOD_EXAMPLE = {"start": "2026-07-01T00:00:00Z", "end": "2026-10-01T00:00:00Z"}
+_AS_OF = Field(
+    description="The moment read: the figures are those of the latest period closed then.",
+    examples=["2026-10-02T09:30:00Z"],
+)
+_PERIOD = Field(
+    description="The closed period shown (null before the first one closes).",
+    examples=[_PERIOD_EXAMPLE],
+)
+_CLOSED_AT = Field(
+    description="When that period's figures were computed and frozen.",
+    examples=["2026-10-01T00:05:00Z"],
+)
+
+
+class Rating(OmitNone):
+    """Others' mean rating of a belief (1–5). When `suppressed` is true, nothing else is
+    shown — not even n."""
+
+    suppressed: bool = Field(description="True when hidden for privacy.", examples=[False])
+    n: Count | None = Field(None, description="Respondents who rated it.", examples=[6])
+    mean: float | None = Field(None, description="Mean rating, 1–5.", examples=[3.17])
+
+
+_RATING_EXAMPLE = {"suppressed": False, "n": 6, "mean": 3.17}
+
+
+class BeliefAlignmentOut(Schema):
+    """How the leader rates living one belief, against how others see it."""
+
+    belief_id: str = Field(
+        pattern=id_pattern("blf"),
+        description="The belief.",
+        examples=["blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+    )
+    statement: Statement = Field(
+        description="The belief, in the leader's words.",
+        examples=["Trust is given first, not earned first."],
+    )
+    self_rating: int | None = Field(
+        ge=1,
+        le=5,
+        description="The belief's alignment (1–5) in the leader's latest submitted "
+        "reflection; null when it has none.",
+        examples=[5],
+    )
+    reflection_id: str | None = Field(
+        pattern=id_pattern("rfl"),
+        description="That reflection.",
+        examples=["rfl_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+    )
+    others: Rating = Field(
+        description="Others' rating in the period (the feedback `belief_ratings`).",
+        examples=[_RATING_EXAMPLE],
+    )
+    gap: float | None = Field(
+        description="self_rating − others' mean; null when either is missing.", examples=[1.83]
+    )
+    classification: AlignmentClass = Field(
+        description="`blind_spot` (self higher by ≥ gap_threshold), `hidden_strength` (others "
+        "higher by ≥ it), `aligned`, or `insufficient_data`.",
+        examples=["blind_spot"],
+    )
+    relationships: dict[str, Rating] = Field(
+        description="Others' rating per relationship group that reaches its minimum; hidden "
+        'groups are `{"suppressed": true}`.',
+        examples=[{"direct_report": _RATING_EXAMPLE, "peer": {"suppressed": True}}],
+    )
+
+
+class Alignment(Schema):
+    """Per active belief: self-view against others' view, largest gap first."""
+
+    leader_id: str = _LEADER_ID
+    as_of: datetime = _AS_OF
+    period: PeriodRef | None = _PERIOD
+    closed_at: datetime | None = _CLOSED_AT
+    gap_threshold: float = Field(
+        ge=0.25, le=4, description="The period's `gap_threshold`.", examples=[1.0]
+    )
+    beliefs: list[BeliefAlignmentOut] = Field(
+        max_length=MAX_BELIEFS,
+        description="Every active belief, ordered by |gap| (largest first), "
+        "`insufficient_data` last.",
+        examples=[
+            [
+                {
+                    "belief_id": "blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE",
+                    "statement": "Trust is given first, not earned first.",
+                    "self_rating": 5,
+                    "reflection_id": "rfl_01JD5ZQ8W4M3KXHNB7T2C9V6RE",
+                    "others": _RATING_EXAMPLE,
+                    "gap": 1.83,
+                    "classification": "blind_spot",
+                    "relationships": {"direct_report": _RATING_EXAMPLE},
+                }
+            ]
+        ],
+    )
+
+
+class Kind(StrEnum):
+    """Which free-text answer: what respondents need, or what they dream of."""
+
+    needs = "needs"
+    dreams = "dreams"
+
+
+class Stakeholder(StrEnum):
+    """Stakeholder type of a relationship."""
+
+    employees = "employees"
+    customers = "customers"
+    suppliers = "suppliers"
+    other = "other"
+
+
+STAKEHOLDER = {
+    Relationship.direct_report: Stakeholder.employees,
+    Relationship.peer: Stakeholder.employees,
+    Relationship.manager: Stakeholder.employees,
+    Relationship.internal_customer: Stakeholder.customers,
+    Relationship.external_customer: Stakeholder.customers,
+    Relationship.supplier: Stakeholder.suppliers,
+    Relationship.other: Stakeholder.other,
+}
+
+
+class ThemeOut(Schema):
+    """A theme shared by at least `min_comment_group_size` respondents."""
+
+    key: str = Field(
+        max_length=64,
+        description="Stable key: a theme of the documented map (`clarity`), or "
+        "`term:<lemma>` for a word outside it.",
+        examples=["clarity"],
+    )
+    label: str = Field(
+        max_length=64, description="Readable label.", examples=["Clear priorities and direction"]
+    )
+    kind: Kind = Field(description="`needs` or `dreams`.", examples=["needs"])
+    relationship: Relationship = Field(
+        description="The respondents' relationship to the leader.", examples=["direct_report"]
+    )
+    stakeholder: Stakeholder = Field(
+        description="employees (direct reports, peers, manager), customers (internal and "
+        "external), suppliers, or other.",
+        examples=["employees"],
+    )
+    respondents: Count = Field(
+        description="Distinct respondents whose answer mentions the theme.", examples=[8]
+    )
+    previous: Count | None = Field(
+        description="The same in the period before, when it was shown there; else null.",
+        examples=[5],
+    )
+    change: int | None = Field(
+        ge=-(2**31),
+        le=2**31 - 1,
+        description="respondents − previous (null when previous is null).",
+        examples=[3],
+    )
+    examples: list[Phrase] = Field(
+        max_length=MAX_EXAMPLES,
+        description="Short phrases (at most two words) respondents used; never a whole answer.",
+        examples=[["clearer priorities", "clear goals"]],
+    )
+
+
+_THEME_EXAMPLE = {
+    "key": "clarity",
+    "label": "Clear priorities and direction",
+    "kind": "needs",
+    "relationship": "direct_report",
+    "stakeholder": "employees",
+    "respondents": 8,
+    "previous": 5,
+    "change": 3,
+    "examples": ["clearer priorities", "clear goals"],
+}
+
+
+class Themes(Schema):
+    """Themes in what people need and dream of, for one closed period."""
+
+    leader_id: str | None = Field(
+        pattern=id_pattern("per"),
+        description="The leader; null for the whole organization.",
+        examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+    )
+    as_of: datetime = _AS_OF
+    period: PeriodRef | None = _PERIOD
+    closed_at: datetime | None = _CLOSED_AT
+    previous_period: PeriodRef | None = Field(
+        description="The period the change is against (null when there is none).",
+        examples=[{"start": "2026-04-01T00:00:00Z", "end": "2026-07-01T00:00:00Z"}],
+    )
+    min_comment_group_size: int = Field(
+        ge=3, le=100, description="The period's threshold for themes.", examples=[5]
+    )
+    themes: list[ThemeOut] = Field(
+        max_length=MAX_THEMES,
+        description="Shown themes, needs first, then by relationship, most respondents first. "
+        "A theme under the threshold is absent (no count, no text).",
+        examples=[[_THEME_EXAMPLE]],
+    )
+
+
+class BeliefCounts(Schema):
+    """The leader's beliefs by status."""
+
+    draft: Count = Field(description="Drafts.", examples=[1])
+    active: Count = Field(description="Active.", examples=[3])
+    retired: Count = Field(description="Retired.", examples=[0])
+
+
+class PeriodAnswers(OmitNone):
+    """Respondents counted in one closed period (absent when its overall figure is)."""
+
+    period: PeriodRef = Field(description="The closed period.", examples=[_PERIOD_EXAMPLE])
+    suppressed: bool = Field(description="True when hidden for privacy.", examples=[False])
+    respondents: Count | None = Field(None, description="Respondents counted.", examples=[7])
+
+
+class TrustNow(Schema):
+    """Stage and overall figure of a closed period."""
+
+    period: PeriodRef | None = Field(description="The period.", examples=[_PERIOD_EXAMPLE])
+    stage: Stage = Field(description="Stage in that period.", examples=["emerging_leader"])
+    overall: Figure = Field(
+        description="The overall figure then.", examples=[{"suppressed": False, "n": 7}]
+    )
+
+
+class Journey(Schema):
+    """What a leader's dashboard needs, in one call."""
+
+    leader_id: str = _LEADER_ID
+    as_of: datetime = Field(description="When it was read.", examples=["2026-10-02T09:30:00Z"])
+    beliefs: BeliefCounts = Field(
+        description="Beliefs by status.", examples=[{"draft": 1, "active": 3, "retired": 0}]
+    )
+    reflection: ScheduleOut = Field(
+        description="Reflection cadence and what is due.",
+        examples=[
+            {
+                "leader_id": "per_01JD5ZQ8W4M3KXHNB7T2C9V6RE",
+                "cadence_days": 90,
+                "cadence_source": "organization",
+                "active_beliefs": 3,
+                "last_submitted_at": "2026-09-30T16:20:00Z",
+                "next_due_at": "2026-12-29T16:20:00Z",
+                "overdue": False,
+            }
+        ],
+    )
+    feedback: list[PeriodAnswers] = Field(
+        max_length=MAX_PERIODS,
+        description="Respondents counted per closed period, oldest first (the latest 8).",
+        examples=[[{"period": _PERIOD_EXAMPLE, "suppressed": False, "respondents": 7}]],
+    )
+    trust: TrustNow = Field(
+        description="The latest closed period.",
+        examples=[{"period": _PERIOD_EXAMPLE, "stage": "leader", "overall": {"suppressed": True}}],
+    )
+    trust_before: TrustNow = Field(
+        description="The closed period before it.",
+        examples=[{"period": None, "stage": "insufficient_data", "overall": {"suppressed": True}}],
+    )
+    open_period: OpenPeriod = Field(
+        description="The period still open and its count of answers so far (no figures).",
+        examples=[{**_PERIOD_EXAMPLE, "answers": 4}],
+    )
+    top_gaps: list[BeliefAlignmentOut] = Field(
+        max_length=3,
+        description="The three largest gaps of the alignment (beliefs with a gap only).",
+        examples=[[]],
+    )
+    top_themes: list[ThemeOut] = Field(
+        max_length=6,
+        description="The three most shared themes of needs and of dreams (any relationship).",
+        examples=[[_THEME_EXAMPLE]],
+    )

@@ -1,0 +1,3 @@
+from tests.trust.helpers import frozen
+
+__all__ = ["frozen"]
