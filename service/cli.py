@@ -9,7 +9,7 @@ import typer
 from sqlalchemy.orm import Session
 
 from service.auth import Scope
-from service.db import make_engine, make_sessionmaker
+from service.db import make_engine, make_sessionmaker, utcnow
 from service.settings import Settings, get_settings
 
 app = typer.Typer(help="Calling: leadership-as-calling API for HR platforms.", no_args_is_help=True)
@@ -87,7 +87,11 @@ def serve(
         demo = settings.is_sqlite
     if demo:
         with _session(settings) as session, session.begin():
-            created = None if any_organization(session) else create_demo(session)
+            created = (
+                None
+                if any_organization(session)
+                else create_demo(session, settings.secret_key.get_secret_value(), utcnow())
+            )
         if created:
             org_id, token = created
             base = f"http://{host}:{port}"
