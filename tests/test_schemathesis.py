@@ -25,7 +25,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from unittest import mock
 
@@ -50,7 +50,7 @@ from service.migrate import upgrade
 from service.openapi import SPEC_PATH
 from service.organizations import service as organizations_service
 from service.organizations.models import Organization
-from service.organizations.service import create_api_key, create_organization
+from service.organizations.service import create_api_key, create_organization, schedule_of
 from service.people import service as people_service
 from service.people.models import Person
 from service.people.schemas import PersonCreate
@@ -60,6 +60,8 @@ from service.reflection_prompts.schemas import PromptCreate
 from service.reflections import service as reflections_service
 from service.reflections.schemas import AnswerIn, EntryIn, ReflectionCreate
 from service.settings import Settings
+from service.trust.closing import close_due_periods
+from service.trust.periods import period_of
 from tests.conftest import create_pg_database, drop_pg_database, require_pg
 from tests.live_server import live_server as serve
 
@@ -163,6 +165,7 @@ def seed(database_url: str) -> dict[str, str]:
             _seed_prompts(session, org.org_id)
             _seed_reflections(session, leader)
             _seed_feedback(session, org, manager.id, leader.id, settings)
+            _seed_closed_period(session, org, leader.id, settings)
         return {  # for tests/schemathesis_hooks.py
             "CALLING_ST_TOKEN": token,
             "CALLING_ST_KEY_ID": key.id,
@@ -230,6 +233,29 @@ def _seed_feedback(
     with _next_ids(feedback_service, FEEDBACK_ID, *ANONYMOUS_FEEDBACK_IDS):
         for body in bodies:
             feedback_service.create_feedback(session, org, body, secret, utcnow())
+
+
+def _seed_closed_period(
+    session: Session, org: Organization, leader_id: str, settings: Settings
+) -> None:
+    """In the period before the current one, six respondents rated a belief and wrote about
+    clear priorities; that period is closed, so the trust score, alignment and themes have
+    figures to serve."""
+    secret = settings.secret_key.get_secret_value()
+    current = period_of(schedule_of(org), utcnow())
+    then = current.start - timedelta(days=1)
+    for n in range(6):
+        body = FeedbackCreate(
+            leader_id=leader_id,
+            relationship=Relationship.direct_report,
+            answers=TrustAnswers(trust=4, greater_good=4, want_to_follow=5, leaned_on=4),
+            belief_ratings=[BeliefRating(belief_id=RATED_BELIEF_IDS[0], rating=2 + n % 2)],
+            needs=f"Clearer priorities and more feedback, part {n}.",
+            dreams="Growth and learning together 🚀",
+            respondent=AnonymousRespondent(reference=f"st-last-year-{n}"),
+        )
+        feedback_service.create_feedback(session, org, body, secret, then)
+    close_due_periods(session, org, utcnow())
 
 
 @contextmanager
