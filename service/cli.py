@@ -85,6 +85,7 @@ def serve(
         upgrade(settings)
     if demo is None:
         demo = settings.is_sqlite
+    created: tuple[str, str] | None = None
     if demo:
         with _session(settings) as session, session.begin():
             created = (
@@ -101,6 +102,10 @@ def serve(
                 f"Open {base}/docs, click Authorize and paste the key, or:\n\n"
                 f"    curl -H 'Authorization: Bearer {token}' {base}/v1/beliefs\n"
             )
+    if close_every == 0 and created:
+        from service.trust.jobs import close_all
+
+        close_all(make_sessionmaker(make_engine(settings)))  # the demo's closed period
     if close_every > 0:
         from service.trust.jobs import start_background_closer
 

@@ -1,7 +1,8 @@
 """A demo organization for a first look: a leader, their team and a few beliefs, a submitted
-reflection, and fictional feedback in the reporting period before the current one, closed,
-so the demo leader shows a published trust score, a blind spot, a hidden strength and themes
-from the first request on."""
+reflection, and fictional feedback in the reporting period before the current one. Once that
+period is closed (`calling serve` closes ended periods in the background as it starts, or run
+`calling close-periods`), the demo leader shows a published trust score, a blind spot, a
+hidden strength and themes."""
 
 from __future__ import annotations
 
@@ -21,7 +22,6 @@ from service.people.schemas import BulkUpsert, PersonUpsert
 from service.people.service import bulk_upsert, get_person
 from service.reflections.schemas import EntryIn, ReflectionCreate, ReflectionScope
 from service.reflections.service import create_reflection, submit_reflection
-from service.trust.closing import close_due_periods
 from service.trust.periods import period_of
 
 DEMO_BELIEFS = [
@@ -153,7 +153,9 @@ def _demo_feedback(
     secret: str,
     now: datetime,
 ) -> None:
-    """The fictional answers, submitted in the period before `now`'s, which is then closed."""
+    """The fictional answers, submitted in the period before `now`'s (closing it is left to
+    the closer: it loads the lemmatiser's dictionaries, seconds that `serve` should not
+    wait for)."""
     schedule = schedule_of(org)
     previous = period_of(schedule, period_of(schedule, now).start - timedelta(seconds=1))
     for i, (relationship, items, ratings, needs, dreams) in enumerate(DEMO_FEEDBACK):
@@ -170,7 +172,6 @@ def _demo_feedback(
             dreams=dreams,
         )
         create_feedback(session, org, body, secret, previous.start + timedelta(hours=9 + i))
-    close_due_periods(session, org, now)
 
 
 def create_demo(session: Session, secret: str, now: datetime) -> tuple[str, str]:

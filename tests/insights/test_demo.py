@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 
 from service.db import make_sessionmaker, utcnow
 from service.demo import create_demo
+from service.trust.jobs import close_all
 
 
 def test_the_demo_leader_has_a_score_a_blind_spot_and_themes(
@@ -15,6 +16,7 @@ def test_the_demo_leader_has_a_score_a_blind_spot_and_themes(
 ) -> None:
     with make_sessionmaker(db)() as session, session.begin():
         _, token = create_demo(session, "demo-secret-for-tests", utcnow())
+    assert close_all(make_sessionmaker(db)) == 1  # as `calling serve` does as it starts
     headers = {"Authorization": f"Bearer {token}"}
     people = client.get("/v1/people", headers=headers).json()["data"]
     (ada,) = [p["id"] for p in people if p["display_name"] == "Ada Lindqvist"]
