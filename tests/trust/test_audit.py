@@ -47,7 +47,8 @@ from tests.trust.helpers import START, Clock, all_items, close
 
 ITEMS = ("trust", "greater_good", "want_to_follow", "leaned_on")
 RELATIONSHIPS = ("direct_report", "peer", "manager")
-RESPONDENTS = ("r0", "r1", "r2", "r3", "r4", "r5", "r6", None, None, "a0", "a1", "a2")  # a*: attributed people
+# a*: attributed people; None: anonymous without a reference (each answer its own voice)
+RESPONDENTS = ("r0", "r1", "r2", "r3", "r4", "r5", "r6", None, None, "a0", "a1", "a2")
 
 answer_step = st.tuples(
     st.just("answer"),
