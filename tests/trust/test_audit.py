@@ -100,6 +100,7 @@ class Answer:
     attributed: bool
     submitted_at: datetime
     retracted_at: datetime | None = None
+    purged_at: datetime | None = None  # deleted by retention (`calling purge`)
 
 
 @dataclass
@@ -282,7 +283,10 @@ class History:
         voices = {
             a.identity
             for a in self.answers.values()
-            if a.leader == leader and start <= a.submitted_at < end and a.retracted_at is None
+            if a.leader == leader
+            and start <= a.submitted_at < end
+            and a.retracted_at is None
+            and a.purged_at is None
         }
         assert open_period["answers"] == len(voices)
 
@@ -355,7 +359,11 @@ def audit(history: History) -> int:
         in_period = (
             a
             for a in history.answers.values()
-            if a.leader == f.leader and period.period_start <= a.submitted_at < period.period_end
+            if a.leader == f.leader
+            and period.period_start <= a.submitted_at < period.period_end
+            and (
+                a.purged_at is None or a.purged_at >= period.closed_at
+            )  # not gone before the close
         )
         expected = counted(in_period, period.period_end)
         if f.cell != "overall":
