@@ -118,4 +118,3 @@ def test_existing_feedback_gets_its_period(url: str) -> None:
     engine.dispose()
     downgrade(settings, BEFORE)
     upgrade(settings)
-
