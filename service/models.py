@@ -14,7 +14,7 @@ from service.reflections.models import (
     ReflectionEntry,
     ReflectionSchedule,
 )
-from service.trust.models import TrustPeriod, TrustPeriodCell
+from service.trust.models import TrustOpenCount, TrustPeriod, TrustPeriodCell
 
 __all__ = [
     "ApiKey",
@@ -32,6 +32,7 @@ __all__ = [
     "ReflectionEntry",
     "ReflectionPrompt",
     "ReflectionSchedule",
+    "TrustOpenCount",
     "TrustPeriod",
     "TrustPeriodCell",
 ]

@@ -151,8 +151,23 @@ def upgrade() -> None:
     with op.batch_alter_table('feedback', schema=None) as batch_op:
         batch_op.alter_column('attributed', existing_type=sa.Boolean(), nullable=False)
         batch_op.alter_column('period_start', existing_type=service.db.UTCDateTime(timezone=True), nullable=False)
-        batch_op.create_index(batch_op.f('ix_feedback_org_id_leader_id_period_start'), ['org_id', 'leader_id', 'period_start'], unique=False)
+        batch_op.create_index(batch_op.f('ix_feedback_org_id_leader_id_period_start_respondent_key'), ['org_id', 'leader_id', 'period_start', 'respondent_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_feedback_org_id_period_start'), ['org_id', 'period_start'], unique=False)
+
+    op.create_table('trust_open_counts',
+    sa.Column('org_id', sa.String(length=32), nullable=False),
+    sa.Column('leader_id', sa.String(length=32), nullable=False),
+    sa.Column('period_start', service.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('answers', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['org_id', 'leader_id'], ['people.org_id', 'people.id'], name=op.f('fk_trust_open_counts_org_id_leader_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('org_id', 'leader_id', 'period_start', name=op.f('pk_trust_open_counts'))
+    )
+    # Every period is open until `calling close-periods` runs: count each one's respondents.
+    op.execute(
+        "INSERT INTO trust_open_counts (org_id, leader_id, period_start, answers) "
+        "SELECT org_id, leader_id, period_start, count(DISTINCT respondent_key) FROM feedback "
+        "WHERE retracted_at IS NULL GROUP BY org_id, leader_id, period_start"
+    )
 
     with op.batch_alter_table('organizations', schema=None) as batch_op:
         batch_op.alter_column('period_months', existing_type=sa.Integer(), server_default=None)
@@ -168,9 +183,10 @@ def downgrade() -> None:
         batch_op.drop_column('settings_schedule')
         batch_op.drop_column('period_months')
 
+    op.drop_table('trust_open_counts')
     with op.batch_alter_table('feedback', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_feedback_org_id_period_start'))
-        batch_op.drop_index(batch_op.f('ix_feedback_org_id_leader_id_period_start'))
+        batch_op.drop_index(batch_op.f('ix_feedback_org_id_leader_id_period_start_respondent_key'))
         batch_op.create_index(batch_op.f('ix_feedback_org_id_leader_id_respondent_key_submitted_at'), ['org_id', 'leader_id', 'respondent_key', 'submitted_at'], unique=False)
         batch_op.drop_column('period_start')
         batch_op.drop_column('attributed')

@@ -18,7 +18,7 @@ class Feedback(TenantMixin, Base):
         ),
         ForeignKeyConstraint(["org_id", "respondent_id"], ["people.org_id", "people.id"]),
         Index(None, "org_id", "leader_id", "submitted_at"),
-        Index(None, "org_id", "leader_id", "period_start"),
+        Index(None, "org_id", "leader_id", "period_start", "respondent_key"),
         Index(None, "org_id", "period_start"),
         Index(None, "org_id", "respondent_id"),
         Index(None, "org_id", "submitted_at"),

@@ -31,7 +31,7 @@ from service.http import PageParams, paginate
 from service.ids import new_id
 from service.organizations.models import Organization
 from service.people.models import Person
-from service.trust.closing import period_for_write
+from service.trust.closing import period_for_write, voice_added, voice_retracted
 
 ITEM_COLUMNS = ("trust", "greater_good", "want_to_follow", "leaned_on")
 
@@ -93,6 +93,7 @@ def create_feedback(
         for r in body.belief_ratings
     )
     session.flush()
+    voice_added(session, feedback)
     return feedback
 
 
@@ -163,6 +164,7 @@ def retract_feedback(
     if feedback.retracted_at is not None:
         return
     period_for_write(session, org, now)  # orders the retraction with any closing
+    voice_retracted(session, feedback)
     feedback.retracted_at = now
     feedback.anonymous = True
     feedback.respondent_id = None

@@ -18,14 +18,16 @@ import statistics
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from service.feedback.models import Feedback, FeedbackBeliefRating
 from service.insights.closing import close_insights
 from service.organizations.models import Organization
 from service.organizations.service import schedule_of
-from service.trust.models import TrustPeriod, TrustPeriodCell
+from service.trust.models import TrustOpenCount, TrustPeriod, TrustPeriodCell
 from service.trust.periods import Period, period_of, periods_between, version_at
 from service.trust.scoring import ITEMS, Stats, prior_mean, raw_mean
 from service.trust.tables import OVERALL, Contribution, Rules, period_table
@@ -57,6 +59,91 @@ def period_for_write(session: Session, org: Organization, now: datetime) -> Peri
     if closed_until is not None and period.start < closed_until:
         period = period_of(schedule, closed_until)
     return period
+
+
+def _counter(session: Session, org_id: str, leader_id: str, start: datetime) -> TrustOpenCount:
+    """The open count of (leader, period), created if missing and locked for this
+    transaction (PostgreSQL), so concurrent writers of one leader count one after another."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(
+        insert(TrustOpenCount)
+        .values(org_id=org_id, leader_id=leader_id, period_start=start, answers=0)
+        .on_conflict_do_nothing()
+    )
+    return session.scalars(
+        select(TrustOpenCount)
+        .where(
+            TrustOpenCount.org_id == org_id,
+            TrustOpenCount.leader_id == leader_id,
+            TrustOpenCount.period_start == start,
+        )
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def _other_voice(session: Session, feedback: Feedback) -> bool:
+    """Another answer of the same respondent about the same leader in the same period that
+    still counts (an index lookup)."""
+    return (
+        session.scalar(
+            select(Feedback.id)
+            .where(
+                Feedback.org_id == feedback.org_id,
+                Feedback.leader_id == feedback.leader_id,
+                Feedback.period_start == feedback.period_start,
+                Feedback.respondent_key == feedback.respondent_key,
+                Feedback.retracted_at.is_(None),
+                Feedback.id != feedback.id,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def voice_added(session: Session, feedback: Feedback) -> None:
+    """A new answer (already flushed): one more respondent unless they had answered."""
+    counter = _counter(session, feedback.org_id, feedback.leader_id, feedback.period_start)
+    if not _other_voice(session, feedback):
+        counter.answers += 1
+    session.flush()
+
+
+def voice_retracted(session: Session, feedback: Feedback) -> None:
+    """A retraction in a period not closed yet: one respondent fewer unless another answer
+    of theirs still counts."""
+    closed_until = last_closed_end(session, feedback.org_id)
+    if closed_until is not None and feedback.period_start < closed_until:
+        return
+    counter = _counter(session, feedback.org_id, feedback.leader_id, feedback.period_start)
+    if not _other_voice(session, feedback):
+        counter.answers = max(0, counter.answers - 1)
+    session.flush()
+
+
+def recount_open(session: Session, org_id: str) -> None:
+    """Recompute the open counts of the periods not closed yet (after a purge)."""
+    closed_until = last_closed_end(session, org_id)
+    session.execute(delete(TrustOpenCount).where(TrustOpenCount.org_id == org_id))
+    still_open = [Feedback.org_id == org_id, Feedback.retracted_at.is_(None)]
+    if closed_until is not None:
+        still_open.append(Feedback.period_start >= closed_until)
+    session.execute(
+        insert(TrustOpenCount).from_select(
+            ["org_id", "leader_id", "period_start", "answers"],
+            select(
+                Feedback.org_id,
+                Feedback.leader_id,
+                Feedback.period_start,
+                func.count(func.distinct(Feedback.respondent_key)),
+            )
+            .where(*still_open)
+            .group_by(Feedback.org_id, Feedback.leader_id, Feedback.period_start),
+        )
+    )
+    session.flush()
 
 
 def contributions_of(session: Session, org_id: str, period: Period) -> list[Contribution]:
@@ -113,6 +200,11 @@ def close_period(session: Session, org: Organization, period: Period, now: datet
         for cells in table.values()
         if OVERALL in cells and cells[OVERALL].shown
     ]
+    session.execute(
+        delete(TrustOpenCount).where(
+            TrustOpenCount.org_id == org.org_id, TrustOpenCount.period_start == period.start
+        )
+    )
     session.add(
         TrustPeriod(
             org_id=org.org_id,
@@ -171,11 +263,8 @@ def forget_leader(session: Session, org_id: str, leader_id: str) -> None:
             )
         )
     )
-    session.execute(
-        delete(TrustPeriodCell).where(
-            TrustPeriodCell.org_id == org_id, TrustPeriodCell.leader_id == leader_id
-        )
-    )
+    for table in (TrustPeriodCell, TrustOpenCount):
+        session.execute(delete(table).where(table.org_id == org_id, table.leader_id == leader_id))
     for start in periods:
         raws = [
             raw_mean(Stats.from_json(stats))
@@ -214,5 +303,5 @@ def purge_expired_feedback(session: Session, org: Organization, now: datetime) -
     result = session.execute(
         delete(Feedback).where(Feedback.org_id == org.org_id, Feedback.submitted_at < cutoff)
     )
-    session.flush()
+    recount_open(session, org.org_id)
     return int(getattr(result, "rowcount", 0) or 0)

@@ -3,6 +3,9 @@
 * `TrustPeriod`: one row per closed period of an organization: its bounds, when it was
   closed, the settings it was computed with (the version in force at its start) and the
   prior `m` (mean of the leaders' shown overall `raw` in it).
+* `TrustOpenCount`: per leader and period not closed yet, how many respondents have an
+  answer in it (the one figure an open period shows), kept by the write path so that a
+  read is a key lookup; a period's rows go when it closes.
 * `TrustPeriodCell`: one row per leader and cell of a closed period (`overall`,
   `rel:<relationship>`, later `belief:<id>`, `theme:<…>`): whether it is shown, its exact
   statistics and the feedback ids it covers (`members`; internal, never served, so a closed
@@ -14,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKeyConstraint, Index, String
+from sqlalchemy import JSON, Boolean, Float, ForeignKeyConstraint, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db import Base, TenantMixin
@@ -54,3 +57,16 @@ class TrustPeriodCell(TenantMixin, Base):
     shown: Mapped[bool] = mapped_column(Boolean)
     stats: Mapped[dict[str, Any]] = mapped_column(JSON)
     members: Mapped[list[str]] = mapped_column(JSON)
+
+
+class TrustOpenCount(TenantMixin, Base):
+    __tablename__ = "trust_open_counts"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["org_id", "leader_id"], ["people.org_id", "people.id"], ondelete="CASCADE"
+        ),
+    )
+
+    leader_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    period_start: Mapped[datetime] = mapped_column(primary_key=True)
+    answers: Mapped[int] = mapped_column(Integer, default=0)

@@ -11,16 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from service.errors import NotFound
-from service.feedback.models import Feedback
 from service.feedback.schemas import Relationship
 from service.organizations.models import Organization
 from service.organizations.service import schedule_of
 from service.people.models import Person
-from service.trust.models import TrustPeriod, TrustPeriodCell
+from service.trust.models import TrustOpenCount, TrustPeriod, TrustPeriodCell
 from service.trust.periods import period_of, version_at
 from service.trust.schemas import (
     Figure,
@@ -200,12 +199,11 @@ def _leader_and_open_count(
     count: Any = None
     if open_start is not None:
         count = (
-            select(func.count(func.distinct(Feedback.respondent_key)))
+            select(TrustOpenCount.answers)
             .where(
-                Feedback.org_id == org.org_id,
-                Feedback.leader_id == leader_id,
-                Feedback.period_start == open_start,
-                Feedback.retracted_at.is_(None),
+                TrustOpenCount.org_id == org.org_id,
+                TrustOpenCount.leader_id == leader_id,
+                TrustOpenCount.period_start == open_start,
             )
             .scalar_subquery()
         )

@@ -20,7 +20,7 @@ from service.organizations.models import Organization
 from service.organizations.service import schedule_of
 from service.settings import Settings
 from service.trust.closing import close_due_periods
-from service.trust.models import TrustPeriodCell
+from service.trust.models import TrustOpenCount, TrustPeriodCell
 from service.trust.periods import EPOCH, period_of
 from tests.conftest import create_pg_database, drop_pg_database, require_pg
 
@@ -100,6 +100,8 @@ def test_existing_feedback_gets_its_period(url: str) -> None:
         assert rows["fbk_a"].period_start == datetime(2025, 10, 1, tzinfo=UTC)
         assert rows["fbk_b"].period_start == datetime(2026, 1, 1, tzinfo=UTC)
         assert {i for i, f in rows.items() if f.attributed} == {"fbk_c", "fbk_d"}
+        counts = {c.period_start.month: c.answers for c in session.scalars(select(TrustOpenCount))}
+        assert counts == {10: 1, 1: 5}  # every period is open until the first close
     with make_sessionmaker(engine)() as session, session.begin():
         org = session.get(Organization, "org_1")
         assert org is not None
