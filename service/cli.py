@@ -71,6 +71,7 @@ def serve(
     from service.migrate import upgrade
     from service.observability.logging import logging_config
     from service.organizations.service import any_organization
+    from service.transport import protocol_class
 
     settings = get_settings()
     if migrate_first:
@@ -102,6 +103,10 @@ def serve(
         timeout_graceful_shutdown=20,
         log_config=logging_config(settings.log_level),
         access_log=False,  # ours (`calling.access`, JSON) replaces uvicorn's
+        # Transport limits (service.transport): head size and time, idle keep-alive.
+        http=protocol_class(settings.header_timeout_seconds),
+        h11_max_incomplete_event_size=settings.max_header_bytes,
+        timeout_keep_alive=settings.keep_alive_timeout_seconds,
     )
 
 
@@ -160,6 +165,17 @@ def keys_revoke(
 
 
 @app.command()
+def purge() -> None:
+    """Delete what has outlived its retention: expired idempotency records."""
+    from service.db import utcnow
+    from service.idempotency.service import purge_expired
+
+    with _session(get_settings()) as session, session.begin():
+        records = purge_expired(session, utcnow())
+    typer.echo(f"Purged {records} expired idempotency records.")
+
+
+@app.command()
 def openapi(
     output: Annotated[Path, typer.Option(help="Where to write the spec.")] = Path(
         "openapi/openapi.json"
@@ -172,6 +188,20 @@ def openapi(
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(render(create_app(Settings(database_url="sqlite://"))), encoding="utf-8")
     typer.echo(f"Wrote {output}.")
+
+
+@app.callback()
+def _check_configuration() -> None:
+    """Refuse a bad configuration in one line that names the setting and the rule."""
+    from pydantic import ValidationError
+
+    from service.settings import describe_configuration_error
+
+    try:
+        get_settings()
+    except ValidationError as exc:
+        typer.echo(describe_configuration_error(exc), err=True)
+        raise typer.Exit(2) from None
 
 
 def main() -> None:

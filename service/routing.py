@@ -1,5 +1,10 @@
 """`CallingRoute`: the route class every router uses.
 
+Authentication, then the route's scope (`require(scope)` among its dependencies), come
+first: before the body is read (415 and 413 included), before `If-Match` is looked at and
+before the idempotency record is claimed. A request without a valid key is answered `401`
+without its body being read at all.
+
 Every POST operation gets the `Idempotency-Key` header (declared in the spec) and, when
 a key is sent, the response it produced is stored in the request's own transaction.
 
@@ -25,7 +30,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match
 from starlette.types import Scope
 
-from service.auth import Principal, authenticate
+from service.auth import Principal, authenticate, authorize
+from service.auth import Scope as KeyScope
 from service.db import SessionDep
 from service.errors import IF_MATCH_REQUIRED, PreconditionRequired
 from service.idempotency.service import (
@@ -35,7 +41,7 @@ from service.idempotency.service import (
     claim,
     fingerprint,
 )
-from service.settings import get_settings
+from service.middleware import refuse_body_early
 from service.strict_json import StrictJSONRequest
 
 # Printable ASCII without leading or trailing spaces: what survives an HTTP header unchanged.
@@ -67,9 +73,13 @@ async def idempotency(
     if idempotency_key is None:
         return None
     body = await request.body()
-    print_ = fingerprint(request.method, request.url.path, body)
-    ttl = timedelta(hours=get_settings().idempotency_ttl_hours)
-    result = await run_in_threadpool(claim, session, principal.org_id, idempotency_key, print_, ttl)
+    settings = request.app.state.settings
+    secret = settings.secret_key.get_secret_value().encode()
+    print_ = fingerprint(secret, request.method, request.url.path, body)
+    ttl = timedelta(hours=settings.idempotency_ttl_hours)
+    result = await run_in_threadpool(
+        claim, session, principal.org_id, principal.key_id, idempotency_key, print_, ttl
+    )
     request.state.idempotency_claim = result
     return result
 
@@ -97,6 +107,15 @@ def _path_patterns(dependant: Dependant) -> dict[str, re.Pattern[str]]:
                 if isinstance(pattern, str):
                     patterns[field.alias] = re.compile(pattern)
     return patterns
+
+
+def _required_scopes(dependant: Dependant) -> list[KeyScope]:
+    """The scopes of the `require(scope)` checks among the route's dependencies."""
+    return [
+        KeyScope(scope)
+        for sub in _dependants(dependant)
+        if (scope := getattr(sub.call, "__dict__", {}).get("required_scope")) is not None
+    ]
 
 
 def _requires_if_match(dependant: Dependant) -> bool:
@@ -141,8 +160,12 @@ class CallingRoute(APIRoute):
         secret = bool(getattr(self.endpoint, "calling_secret_response", False))
 
         requires_if_match = _requires_if_match(self.dependant)  # runs inside __init__
+        scopes = _required_scopes(self.dependant)
 
         async def record_idempotent_response(request: Request) -> Response:
+            if scopes:  # the key, then its scope: before anything else
+                await authorize(request, scopes)
+            refuse_body_early(request.scope, request.app.state.settings.max_body_bytes)
             if requires_if_match and "if-match" not in request.headers:
                 raise PreconditionRequired(IF_MATCH_REQUIRED)
             request = StrictJSONRequest(request.scope, request.receive)  # RFC 8259 bodies
