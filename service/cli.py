@@ -61,6 +61,9 @@ def serve(
     migrate_first: Annotated[
         bool, typer.Option("--migrate/--no-migrate", help="Apply migrations before serving.")
     ] = True,
+    timeout_graceful_shutdown: Annotated[
+        int, typer.Option(help="Seconds to drain in-flight requests on SIGTERM.", min=1)
+    ] = 20,
 ) -> None:
     """Start the API (migrating the database first)."""
     import signal
@@ -100,7 +103,7 @@ def serve(
         host=host,
         port=port,
         proxy_headers=True,
-        timeout_graceful_shutdown=20,
+        timeout_graceful_shutdown=timeout_graceful_shutdown,
         log_config=logging_config(settings.log_level),
         access_log=False,  # ours (`calling.access`, JSON) replaces uvicorn's
         # Transport limits (service.transport): head size and time, idle keep-alive.

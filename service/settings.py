@@ -100,8 +100,8 @@ class Settings(BaseSettings):
             secret = self.secret_key.get_secret_value()
             if secret == INSECURE_DEV_SECRET or len(secret) < 32:
                 raise ValueError(
-                    "CALLING_SECRET_KEY must be a random value of at least 32 characters, "
-                    "not the development default, when CALLING_ENVIRONMENT=production"
+                    "CALLING_SECRET_KEY must be set to a random value of at least 32 characters "
+                    "(not the development default) when CALLING_ENVIRONMENT=production"
                 )
         return self
 
