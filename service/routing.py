@@ -33,7 +33,7 @@ from starlette.types import Scope
 from service.auth import Principal, authenticate, authorize
 from service.auth import Scope as KeyScope
 from service.db import SessionDep
-from service.errors import IF_MATCH_REQUIRED, PreconditionRequired
+from service.errors import IF_MATCH_REQUIRED, PreconditionRequired, ServiceError
 from service.idempotency.service import (
     REPLAYED_HEADERS,
     SECRET_MARKER,
@@ -126,6 +126,11 @@ def _requires_if_match(dependant: Dependant) -> bool:
     )
 
 
+def _has_body(request: Request) -> bool:
+    headers = request.headers
+    return headers.get("content-length", "0") != "0" or "transfer-encoding" in headers
+
+
 class CallingRoute(APIRoute):
     path_patterns: dict[str, re.Pattern[str]]
 
@@ -163,11 +168,16 @@ class CallingRoute(APIRoute):
         scopes = _required_scopes(self.dependant)
 
         async def record_idempotent_response(request: Request) -> Response:
-            if scopes:  # the key, then its scope: before anything else
-                await authorize(request, scopes)
-            refuse_body_early(request.scope, request.app.state.settings.max_body_bytes)
-            if requires_if_match and "if-match" not in request.headers:
-                raise PreconditionRequired(IF_MATCH_REQUIRED)
+            try:
+                if scopes:  # the key, then its scope: before anything else
+                    await authorize(request, scopes)
+                refuse_body_early(request.scope, request.app.state.settings.max_body_bytes)
+                if requires_if_match and "if-match" not in request.headers:
+                    raise PreconditionRequired(IF_MATCH_REQUIRED)
+            except ServiceError as refused:
+                if _has_body(request):  # unread: close rather than receive it to keep alive
+                    refused.headers["Connection"] = "close"
+                raise
             request = StrictJSONRequest(request.scope, request.receive)  # RFC 8259 bodies
             # Runs inside the dependencies' exit stack: the session has not committed yet.
             response = await handler(request)

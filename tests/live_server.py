@@ -25,7 +25,11 @@ def free_port() -> int:
 
 @contextmanager
 def live_server(
-    database_url: str, log: Path, serve: bool = False, **settings: str
+    database_url: str,
+    log: Path,
+    serve: bool = False,
+    pids: list[int] | None = None,
+    **settings: str,
 ) -> Iterator[str]:
     """Serve `database_url` on a free local port with `CALLING_<NAME>` settings; yield the
     base URL once `/readyz` answers 200. `serve=True` runs `calling serve` (as the image
@@ -45,6 +49,8 @@ def live_server(
         ]  # fmt: skip
     with log.open("wb") as output:
         server = subprocess.Popen(command, cwd=REPO, env=env, stdout=output, stderr=output)
+    if pids is not None:  # the caller watches the process (its memory, say)
+        pids.append(server.pid)
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
