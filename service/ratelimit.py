@@ -80,9 +80,7 @@ class RateLimiter:
         try:
             refused = next((w for w in self.windows if not self._limiter.test(w, org_id)), None)
             if refused is None:  # count it in every window (`hit` refuses when a race filled one)
-                refused = next(
-                    (w for w in self.windows if not self._limiter.hit(w, org_id)), None
-                )
+                refused = next((w for w in self.windows if not self._limiter.hit(w, org_id)), None)
             headers = self._headers(org_id, refused)
         except Exception as exc:  # the shared storage is down: let the request through
             logger.warning("rate limit storage unavailable: %s", type(exc).__name__)

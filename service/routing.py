@@ -55,9 +55,10 @@ IdempotencyKeyHeader = Annotated[
         max_length=255,
         pattern=IDEMPOTENCY_KEY_PATTERN,
         description=(
-            "Makes a retry safe: the same key with the same body replays the first response "
-            "and creates nothing new (kept ≥ 24 h); with another body → 422; while the first "
-            "request is still in flight → 409."
+            "Makes a retry safe: the same key with the same body, sent by the same API key, "
+            "replays the first response and creates nothing new (kept ≥ 24 h); with another "
+            "body → 422; while the first request is still in flight → 409. Another API key's "
+            "same Idempotency-Key is a request of its own."
         ),
         examples=["3f1c9a52-5c7e-4c43-8a8e-0d7b3d0f9d11"],
     ),

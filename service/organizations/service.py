@@ -140,9 +140,7 @@ def revoke_api_key(session: Session, key: ApiKey) -> None:
     if Scope.admin in key.scopes:
         # Lock the organization's row: two admin keys revoking each other cannot both win.
         session.scalar(
-            select(Organization.org_id)
-            .where(Organization.org_id == key.org_id)
-            .with_for_update()
+            select(Organization.org_id).where(Organization.org_id == key.org_id).with_for_update()
         )
         others = session.scalars(
             select(ApiKey).where(
