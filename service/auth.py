@@ -130,12 +130,12 @@ async def authorize(request: Request, scopes: Iterable[Scope]) -> Principal:
             async with slots.hold():
                 principal = await run_in_threadpool(lookup)
     if principal is None:
-        count_anonymous_request(request)  # 429 when this address is over its limit
+        await run_in_threadpool(count_anonymous_request, request)  # 429 when over the limit
         if token is None:
             raise Unauthorized("Send an API key as `Authorization: Bearer <key>`.")
         raise Unauthorized("The API key is invalid or revoked.")
     request.state.org_id = principal.org_id
-    count_request(request, principal.org_id)  # 429 when the organization is over its limit
+    await run_in_threadpool(count_request, request, principal.org_id)  # 429 when over it
     for scope in scopes:
         if not principal.allows(scope):
             raise Forbidden(f"This API key lacks the `{scope}` scope.")

@@ -57,7 +57,10 @@ class RateLimiter:
             self.windows.append(RateLimitItemPerMinute(per_minute))
             if 0 < burst < per_minute:
                 self.windows.append(RateLimitItemPerSecond(burst))
-        self._limiter = MovingWindowRateLimiter(storage_from_string(storage))
+        # A shared storage answers within half a second, or the request goes through.
+        remote = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+        options = remote if storage.startswith(("redis://", "rediss://")) else {}
+        self._limiter = MovingWindowRateLimiter(storage_from_string(storage, **options))
         self._policy = ", ".join(f"{w.amount};w={w.get_expiry()}" for w in self.windows)
 
     @classmethod

@@ -82,7 +82,7 @@ def test_unauthenticated_is_401_without_reading_the_body(
     status, read, seconds = call(app, method, path, headers, body)
     assert status == 401
     assert not read, "the body of an unauthenticated request was read"
-    assert seconds < 0.2, seconds
+    assert seconds < 0.5, seconds  # parsing 1.8 MB of arrays took 1.5 s before
 
 
 def test_a_key_without_the_scope_is_403_before_anything_else(app: FastAPI, tenant: Tenant) -> None:
