@@ -69,7 +69,7 @@ cmd[cmd.index("--port") + 1] = sys.argv[2]
 sys.stdout.write("\0".join(cmd) + "\0")
 PY
 )
-[[ "${cmd[0]}" == uvicorn ]] || fail "unexpected CMD: ${cmd[*]}"
+[[ "${cmd[0]}" == calling ]] || fail "unexpected CMD: ${cmd[*]}"
 echo "${cmd[*]}"
 "${cmd[@]}" >"$work/server.log" 2>&1 &
 server_pid=$!

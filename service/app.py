@@ -41,7 +41,8 @@ play out, asks the people around them for **feedback**, and earns **followers**.
   security requirement); a key without it gets 403.
 * Collections: `?limit=1..100&cursor=…` → `{"data": [...], "next_cursor": ...}`.
 * Reads return an `ETag`; `PATCH` and `DELETE` require `If-Match` (missing → 428, stale → 412).
-* Every `POST` accepts `Idempotency-Key` (≤ 255 characters, kept ≥ 24 h).
+* Every `POST` accepts `Idempotency-Key` (≤ 255 characters, kept ≥ 24 h, per API key).
+* The key and its scope are checked first: 401/403 come before any other answer.
 * Every error is `application/problem+json` (RFC 9457); validation errors list `errors`.
 * Another organization's object is always `404`.
 """
@@ -122,6 +123,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RateLimitHeadersMiddleware)
     app.add_middleware(TelemetryMiddleware, metrics=app.state.metrics)
     # Added last, so outermost: request id and security headers wrap everything else.
-    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestContextMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        body_timeout=settings.body_timeout_seconds,
+    )
     install_openapi(app)
     return app

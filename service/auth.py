@@ -10,17 +10,20 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
-from service.db import SessionDep
+from service.db import ConnectionSlots
 from service.errors import Forbidden, Unauthorized
 from service.organizations.models import ApiKey
-from service.ratelimit import count_request
+from service.ratelimit import count_anonymous_request, count_request
 
 KEY_PREFIX = "csk"
 _SECRET_BYTES = 20
@@ -86,29 +89,74 @@ bearer = HTTPBearer(
 _DUMMY_HASH = hash_secret("0" * 2 * _SECRET_BYTES)
 
 
-def authenticate(
-    request: Request,
-    session: SessionDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Principal:
-    if credentials is None:
-        raise Unauthorized("Send an API key as `Authorization: Bearer <key>`.")
-    parsed = _parse(credentials.credentials)
+PRINCIPAL_STATE = "principal"
+
+
+def _lookup(session: Session, token: str) -> Principal | None:
+    parsed = _parse(token)
     key = session.get(ApiKey, (parsed[0], parsed[1])) if parsed else None
     secret = parsed[2] if parsed else ""
     stored = key.secret_hash if key is not None else _DUMMY_HASH
     matches = hmac.compare_digest(stored, hash_secret(secret))
     if key is None or not matches or key.revoked_at is not None:
+        return None
+    return Principal(org_id=key.org_id, key_id=key.id, scopes=frozenset(key.scopes))
+
+
+def _bearer_token(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
+async def authorize(request: Request, scopes: Iterable[Scope]) -> Principal:
+    """The API key, then its scope: the first thing every secured route does, before its body
+    is read, `If-Match` is looked at or the idempotency record is claimed. A request without
+    a valid key costs one key lookup at most (none without a well-formed key) and counts
+    against its client address's limit; one with a key counts against its organization's."""
+    token = _bearer_token(request)
+    principal: Principal | None = None
+    if token is not None and _parse(token) is not None:
+        slots: ConnectionSlots | None = getattr(request.app.state, "connection_slots", None)
+        factory: sessionmaker[Session] = request.app.state.sessionmaker
+
+        def lookup() -> Principal | None:
+            with factory() as session:
+                return _lookup(session, token)
+
+        if slots is None:
+            principal = await run_in_threadpool(lookup)
+        else:
+            async with slots.hold():
+                principal = await run_in_threadpool(lookup)
+    if principal is None:
+        await run_in_threadpool(count_anonymous_request, request)  # 429 when over the limit
+        if token is None:
+            raise Unauthorized("Send an API key as `Authorization: Bearer <key>`.")
         raise Unauthorized("The API key is invalid or revoked.")
-    principal = Principal(org_id=key.org_id, key_id=key.id, scopes=frozenset(key.scopes))
     request.state.org_id = principal.org_id
-    count_request(request, principal.org_id)  # 429 when the organization is over its limit
+    await run_in_threadpool(count_request, request, principal.org_id)  # 429 when over it
+    for scope in scopes:
+        if not principal.allows(scope):
+            raise Forbidden(f"This API key lacks the `{scope}` scope.")
+    setattr(request.state, PRINCIPAL_STATE, principal)
+    return principal
+
+
+def authenticate(
+    request: Request,
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    """The principal `authorize` accepted (`CallingRoute` runs it before anything else)."""
+    principal: Principal | None = getattr(request.state, PRINCIPAL_STATE, None)
+    if principal is None:
+        raise Unauthorized("Send an API key as `Authorization: Bearer <key>`.")
     return principal
 
 
 def require(scope: Scope) -> object:
     def check(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
-        if not principal.allows(scope):
+        if not principal.allows(scope):  # `authorize` refused it already; kept as a guard
             raise Forbidden(f"This API key lacks the `{scope}` scope.")
         return principal
 

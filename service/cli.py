@@ -69,6 +69,9 @@ def serve(
             min=0,
         ),
     ] = 300.0,
+    timeout_graceful_shutdown: Annotated[
+        int, typer.Option(help="Seconds to drain in-flight requests on SIGTERM.", min=1)
+    ] = 20,
 ) -> None:
     """Start the API (migrating the database first)."""
     import signal
@@ -79,6 +82,7 @@ def serve(
     from service.migrate import upgrade
     from service.observability.logging import logging_config
     from service.organizations.service import any_organization
+    from service.transport import protocol_class
 
     settings = get_settings()
     if migrate_first:
@@ -120,9 +124,13 @@ def serve(
         host=host,
         port=port,
         proxy_headers=True,
-        timeout_graceful_shutdown=20,
+        timeout_graceful_shutdown=timeout_graceful_shutdown,
         log_config=logging_config(settings.log_level),
         access_log=False,  # ours (`calling.access`, JSON) replaces uvicorn's
+        # Transport limits (service.transport): head size and time, idle keep-alive.
+        http=protocol_class(settings.header_timeout_seconds),
+        h11_max_incomplete_event_size=settings.max_header_bytes,
+        timeout_keep_alive=settings.keep_alive_timeout_seconds,
     )
 
 
@@ -192,12 +200,18 @@ def close_periods() -> None:
 
 @app.command()
 def purge() -> None:
-    """Enforce `feedback_retention_days`: close ended periods, then delete older feedback
-    (closed tables are kept as they are). A Kubernetes CronJob runs it daily."""
+    """Delete what has outlived its retention (a Kubernetes CronJob runs it daily): feedback
+    older than `feedback_retention_days` (ended periods are closed first, and closed tables
+    are kept as they are), and expired idempotency records."""
+    from service.idempotency.service import purge_expired
     from service.trust.jobs import purge_all
 
-    deleted = purge_all(make_sessionmaker(make_engine(get_settings())))
+    settings = get_settings()
+    deleted = purge_all(make_sessionmaker(make_engine(settings)))
+    with _session(settings) as session, session.begin():
+        records = purge_expired(session, utcnow())
     typer.echo(f"Deleted {deleted} feedback row(s) past retention.")
+    typer.echo(f"Purged {records} expired idempotency records.")
 
 
 @app.command()
@@ -213,6 +227,20 @@ def openapi(
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(render(create_app(Settings(database_url="sqlite://"))), encoding="utf-8")
     typer.echo(f"Wrote {output}.")
+
+
+@app.callback()
+def _check_configuration() -> None:
+    """Refuse a bad configuration in one line that names the setting and the rule."""
+    from pydantic import ValidationError
+
+    from service.settings import describe_configuration_error
+
+    try:
+        get_settings()
+    except ValidationError as exc:
+        typer.echo(describe_configuration_error(exc), err=True)
+        raise typer.Exit(2) from None
 
 
 def main() -> None:

@@ -98,6 +98,7 @@ class ServiceUnavailable(ServiceError):
 MAX_DETAIL_LENGTH = 2000
 MAX_INSTANCE_LENGTH = 2048
 MAX_FIELD_ERRORS = 1000
+MAX_LISTED_ERRORS = 100  # the default of `max_validation_errors`
 MAX_FIELD_LENGTH = 300
 MAX_MESSAGE_LENGTH = 1000
 
@@ -173,16 +174,17 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
             PreconditionRequired.title,
             IF_MATCH_REQUIRED,
         )
+    settings = getattr(request.app.state, "settings", None)
+    listed = settings.max_validation_errors if settings is not None else MAX_LISTED_ERRORS
     fields = [
-        {"field": _field_path(e.get("loc", ())), "message": str(e.get("msg"))} for e in errors
+        {"field": _field_path(e.get("loc", ())), "message": str(e.get("msg"))}
+        for e in errors[:listed]
     ]
+    detail = "The request has invalid or unknown fields; see `errors`."
+    if len(errors) > listed:
+        detail = f"{detail} The first {listed} are listed, and {len(errors) - listed} more."
     return problem_response(
-        request,
-        422,
-        Unprocessable.slug,
-        Unprocessable.title,
-        "The request has invalid or unknown fields; see `errors`.",
-        errors=fields,
+        request, 422, Unprocessable.slug, Unprocessable.title, detail, errors=fields
     )
 
 
@@ -193,6 +195,7 @@ _HTTP_SLUGS = {
     404: ("not-found", "Not found"),
     405: ("method-not-allowed", "Method not allowed"),
     406: ("not-acceptable", "Not acceptable"),
+    408: ("request-timeout", "Request timeout"),
     413: ("payload-too-large", "Payload too large"),
     415: ("unsupported-media-type", "Unsupported media type"),
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import uuid
@@ -27,10 +28,6 @@ SECURITY_HEADERS = (
 )
 
 
-class _BodyTooLarge(Exception):
-    pass
-
-
 def _wrong_media_type(method: str, headers: Headers) -> bool:
     """A body on a write must be JSON (`application/json` or `application/*+json`)."""
     if method not in {"POST", "PUT", "PATCH"}:
@@ -45,13 +42,27 @@ def _wrong_media_type(method: str, headers: Headers) -> bool:
     )
 
 
+def refuse_body_early(scope: Scope, max_body_bytes: int) -> None:
+    """415 for a body that is not JSON, 413 for a declared length over the limit: decided
+    from the headers alone, once the key and its scope are accepted (`CallingRoute`)."""
+    headers = Headers(scope=scope)
+    if _wrong_media_type(scope["method"], headers):
+        raise UnsupportedMediaType("Send the body as application/json.")
+    declared = headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > max_body_bytes:
+        raise PayloadTooLarge(f"The body exceeds {max_body_bytes} bytes.")
+
+
 class RequestContextMiddleware:
     """Outermost layer of our own: every response, even a 500, carries the request id and
-    the security headers, and a body over the limit is refused with 413."""
+    the security headers, a body over the limit is refused with 413, and a body that does not
+    arrive within `body_timeout` of the first read with 408 (a slow client cannot hold a
+    request open)."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, body_timeout: float = 30.0) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.body_timeout = body_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -75,10 +86,20 @@ class RequestContextMiddleware:
             await send(message)
 
         received = 0
+        deadline: float | None = None
 
         async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, deadline
+            loop = asyncio.get_running_loop()
+            if deadline is None:
+                deadline = loop.time() + self.body_timeout
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                raise HTTPException(
+                    408, f"The body did not arrive within {self.body_timeout:g} s."
+                ) from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body_bytes:
@@ -87,28 +108,7 @@ class RequestContextMiddleware:
             return message
 
         try:
-            if _wrong_media_type(scope["method"], headers):
-                unsupported = UnsupportedMediaType("Send the body as application/json.")
-                response = problem_response(
-                    Request(scope),
-                    unsupported.status,
-                    unsupported.slug,
-                    unsupported.title,
-                    unsupported.detail,
-                )
-                await response(scope, receive, send_with_headers)
-                return
-            declared = headers.get("content-length")
-            if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
-                raise _BodyTooLarge
             await self.app(scope, limited_receive, send_with_headers)
-        except _BodyTooLarge:
-            if not started:
-                error = PayloadTooLarge(f"The body exceeds {self.max_body_bytes} bytes.")
-                response = problem_response(
-                    Request(scope), error.status, error.slug, error.title, error.detail
-                )
-                await response(scope, receive, send_with_headers)
         except Exception:
             logger.exception("unhandled error")
             if not started:

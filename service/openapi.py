@@ -79,10 +79,11 @@ RATE_LIMIT_HEADERS: dict[str, dict[str, Any]] = {
         },
     },
 }
-# Refused before the API key is checked, so without RateLimit fields: malformed JSON (400),
-# no or a bad key (401), a body too large (413) or not JSON (415), a missing `If-Match`
-# (428). These cost no database work and are not counted against an organization.
-REFUSED_BEFORE_AUTHENTICATION = frozenset({400, 401, 413, 415, 428})
+# Refused before an organization is known, so without RateLimit fields: no or a bad key (401;
+# counted against the client address instead). Everything else — malformed JSON (400), a body
+# too large (413) or not JSON (415), a missing `If-Match` (428) — comes after the key and its
+# scope are accepted, and is counted against the organization.
+REFUSED_BEFORE_AUTHENTICATION = frozenset({401})
 
 
 def _problem_content() -> dict[str, Any]:

@@ -1,5 +1,10 @@
 """`CallingRoute`: the route class every router uses.
 
+Authentication, then the route's scope (`require(scope)` among its dependencies), come
+first: before the body is read (415 and 413 included), before `If-Match` is looked at and
+before the idempotency record is claimed. A request without a valid key is answered `401`
+without its body being read at all.
+
 Every POST operation gets the `Idempotency-Key` header (declared in the spec) and, when
 a key is sent, the response it produced is stored in the request's own transaction.
 
@@ -25,9 +30,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match
 from starlette.types import Scope
 
-from service.auth import Principal, authenticate
+from service.auth import Principal, authenticate, authorize
+from service.auth import Scope as KeyScope
 from service.db import SessionDep
-from service.errors import IF_MATCH_REQUIRED, PreconditionRequired
+from service.errors import IF_MATCH_REQUIRED, PreconditionRequired, ServiceError
 from service.idempotency.service import (
     REPLAYED_HEADERS,
     SECRET_MARKER,
@@ -35,7 +41,7 @@ from service.idempotency.service import (
     claim,
     fingerprint,
 )
-from service.settings import get_settings
+from service.middleware import refuse_body_early
 from service.strict_json import StrictJSONRequest
 
 # Printable ASCII without leading or trailing spaces: what survives an HTTP header unchanged.
@@ -49,9 +55,10 @@ IdempotencyKeyHeader = Annotated[
         max_length=255,
         pattern=IDEMPOTENCY_KEY_PATTERN,
         description=(
-            "Makes a retry safe: the same key with the same body replays the first response "
-            "and creates nothing new (kept ≥ 24 h); with another body → 422; while the first "
-            "request is still in flight → 409."
+            "Makes a retry safe: the same key with the same body, sent by the same API key, "
+            "replays the first response and creates nothing new (kept ≥ 24 h); with another "
+            "body → 422; while the first request is still in flight → 409. Another API key's "
+            "same Idempotency-Key is a request of its own."
         ),
         examples=["3f1c9a52-5c7e-4c43-8a8e-0d7b3d0f9d11"],
     ),
@@ -67,9 +74,13 @@ async def idempotency(
     if idempotency_key is None:
         return None
     body = await request.body()
-    print_ = fingerprint(request.method, request.url.path, body)
-    ttl = timedelta(hours=get_settings().idempotency_ttl_hours)
-    result = await run_in_threadpool(claim, session, principal.org_id, idempotency_key, print_, ttl)
+    settings = request.app.state.settings
+    secret = settings.secret_key.get_secret_value().encode()
+    print_ = fingerprint(secret, request.method, request.url.path, body)
+    ttl = timedelta(hours=settings.idempotency_ttl_hours)
+    result = await run_in_threadpool(
+        claim, session, principal.org_id, principal.key_id, idempotency_key, print_, ttl
+    )
     request.state.idempotency_claim = result
     return result
 
@@ -99,12 +110,26 @@ def _path_patterns(dependant: Dependant) -> dict[str, re.Pattern[str]]:
     return patterns
 
 
+def _required_scopes(dependant: Dependant) -> list[KeyScope]:
+    """The scopes of the `require(scope)` checks among the route's dependencies."""
+    return [
+        KeyScope(scope)
+        for sub in _dependants(dependant)
+        if (scope := getattr(sub.call, "__dict__", {}).get("required_scope")) is not None
+    ]
+
+
 def _requires_if_match(dependant: Dependant) -> bool:
     return any(
         field.alias.lower() == "if-match" and field.field_info.is_required()
         for sub in _dependants(dependant)
         for field in sub.header_params
     )
+
+
+def _has_body(request: Request) -> bool:
+    headers = request.headers
+    return headers.get("content-length", "0") != "0" or "transfer-encoding" in headers
 
 
 class CallingRoute(APIRoute):
@@ -141,10 +166,19 @@ class CallingRoute(APIRoute):
         secret = bool(getattr(self.endpoint, "calling_secret_response", False))
 
         requires_if_match = _requires_if_match(self.dependant)  # runs inside __init__
+        scopes = _required_scopes(self.dependant)
 
         async def record_idempotent_response(request: Request) -> Response:
-            if requires_if_match and "if-match" not in request.headers:
-                raise PreconditionRequired(IF_MATCH_REQUIRED)
+            try:
+                if scopes:  # the key, then its scope: before anything else
+                    await authorize(request, scopes)
+                refuse_body_early(request.scope, request.app.state.settings.max_body_bytes)
+                if requires_if_match and "if-match" not in request.headers:
+                    raise PreconditionRequired(IF_MATCH_REQUIRED)
+            except ServiceError as refused:
+                if _has_body(request):  # unread: close rather than receive it to keep alive
+                    refused.headers["Connection"] = "close"
+                raise
             request = StrictJSONRequest(request.scope, request.receive)  # RFC 8259 bodies
             # Runs inside the dependencies' exit stack: the session has not committed yet.
             response = await handler(request)

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SQLITE_PATH = Path("calling.db")
@@ -48,6 +48,43 @@ class Settings(BaseSettings):
         le=2_147_483_647,
         description="Of those, at most this many in any 1 s; 0: no cap.",
     )
+    rate_limit_storage: SecretStr = Field(
+        default=SecretStr("memory://"),
+        description="Where rate-limit counters live: `memory://` (each replica on its own) or "
+        "`redis://host:6379/0` (shared by every replica). A secret when it holds a password.",
+    )
+    json_max_depth: int = Field(
+        default=32, ge=4, le=512, description="Deepest nesting of a JSON body; deeper → 400."
+    )
+    json_max_members: int = Field(
+        default=256, ge=16, description="Most members of one JSON object; more → 400."
+    )
+    json_max_elements: int = Field(
+        default=10_000,
+        ge=1001,
+        description="Most elements of one JSON array; more → 400 (above any array's maxItems).",
+    )
+    json_max_values: int = Field(
+        default=20_000, ge=10_000, description="Most values in one JSON body; more → 400."
+    )
+    max_validation_errors: int = Field(
+        default=100,
+        ge=1,
+        le=1000,
+        description="Validation errors listed in a 422 (then `and N more`).",
+    )
+    body_timeout_seconds: float = Field(
+        default=30.0, gt=0, description="A request body must arrive within this; else 408."
+    )
+    header_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="A request's headers must arrive within this."
+    )
+    keep_alive_timeout_seconds: int = Field(
+        default=5, ge=1, description="An idle keep-alive connection is closed after this."
+    )
+    max_header_bytes: int = Field(
+        default=16384, ge=4096, description="Largest request head (request line + headers)."
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         default="INFO", description="Threshold of the JSON logs on stdout (case-insensitive)."
     )
@@ -64,7 +101,7 @@ class Settings(BaseSettings):
             if secret == INSECURE_DEV_SECRET or len(secret) < 32:
                 raise ValueError(
                     "CALLING_SECRET_KEY must be set to a random value of at least 32 characters "
-                    "when CALLING_ENVIRONMENT=production"
+                    "(not the development default) when CALLING_ENVIRONMENT=production"
                 )
         return self
 
@@ -80,6 +117,16 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.sqlalchemy_url.startswith("sqlite")
+
+
+def describe_configuration_error(exc: ValidationError) -> str:
+    """One line naming each refused setting and its rule, never the value given."""
+    parts = []
+    for error in exc.errors(include_input=False, include_url=False, include_context=False):
+        message = str(error["msg"]).removeprefix("Value error, ")
+        loc = ".".join(str(p) for p in error["loc"])
+        parts.append(f"CALLING_{loc.upper()}: {message}" if loc else message)
+    return "configuration error: " + "; ".join(parts)
 
 
 @lru_cache

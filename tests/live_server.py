@@ -24,9 +24,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(database_url: str, log: Path, **settings: str) -> Iterator[str]:
+def live_server(
+    database_url: str,
+    log: Path,
+    serve: bool = False,
+    pids: list[int] | None = None,
+    **settings: str,
+) -> Iterator[str]:
     """Serve `database_url` on a free local port with `CALLING_<NAME>` settings; yield the
-    base URL once `/readyz` answers 200."""
+    base URL once `/readyz` answers 200. `serve=True` runs `calling serve` (as the image
+    does: uvicorn with the transport limits of `service.transport`) instead of bare uvicorn."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CALLING_")}
     env |= {"CALLING_DATABASE_URL": database_url, "CALLING_LOG_LEVEL": "WARNING"}
@@ -35,8 +42,15 @@ def live_server(database_url: str, log: Path, **settings: str) -> Iterator[str]:
         sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory",
         "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
     ]  # fmt: skip
+    if serve:
+        command = [
+            sys.executable, "-c", "from service.cli import main; main()", "serve",
+            "--host", "127.0.0.1", "--port", str(port), "--no-migrate", "--no-demo",
+        ]  # fmt: skip
     with log.open("wb") as output:
         server = subprocess.Popen(command, cwd=REPO, env=env, stdout=output, stderr=output)
+    if pids is not None:  # the caller watches the process (its memory, say)
+        pids.append(server.pid)
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

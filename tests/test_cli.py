@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import subprocess
 import sys
 import time
@@ -106,3 +107,38 @@ def test_names_the_api_would_refuse_are_refused_by_the_cli() -> None:
             app, ["keys", "create", "--org", "org_x", "--name", name, "--scope", "read"]
         )
         assert result.exit_code == 2, result.output
+
+
+def test_a_configuration_error_is_one_line_naming_the_setting_never_the_value(
+    tmp_path: Path,
+) -> None:
+    secret = secrets.token_hex(12)  # too short for production; must not be printed
+    env = {**_env(tmp_path), "CALLING_ENVIRONMENT": "production", "CALLING_SECRET_KEY": secret}
+    result = subprocess.run(
+        [sys.executable, "-c", "from service.cli import main; main()", "serve", "--port", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 2
+    lines = [line for line in output.splitlines() if line.strip()]
+    assert len(lines) == 1, output
+    assert "CALLING_SECRET_KEY" in lines[0] and "32 characters" in lines[0]
+    assert "Traceback" not in output
+    assert not any(secret[i : i + 6] in output for i in range(len(secret) - 5)), output
+    bad = {**_env(tmp_path), "CALLING_MAX_BODY_BYTES": "12"}
+    result = subprocess.run(
+        [sys.executable, "-c", "from service.cli import main; main()", "migrate"],
+        env=bad,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert (result.stdout + result.stderr).strip().splitlines() == [
+        "configuration error: CALLING_MAX_BODY_BYTES: Input should be greater than or equal to 1024"
+    ]

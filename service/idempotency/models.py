@@ -9,7 +9,9 @@ from service.db import Base, TenantMixin
 
 
 class IdempotencyRecord(TenantMixin, Base):
-    """The first response to a POST with an `Idempotency-Key`, replayed for 24 h or more."""
+    """The first response to a POST with an `Idempotency-Key`, replayed for 24 h or more, and
+    only to the API key that sent it. `fingerprint` is an HMAC of the request under the server
+    secret, so a reader of the database cannot test guesses of a body against it."""
 
     __tablename__ = "idempotency_records"
     __table_args__ = (
@@ -17,6 +19,7 @@ class IdempotencyRecord(TenantMixin, Base):
         Index(None, "org_id", "expires_at"),
     )
 
+    api_key_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     fingerprint: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int] = mapped_column(Integer)

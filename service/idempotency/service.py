@@ -1,5 +1,12 @@
 """`Idempotency-Key` on POST: replay the first response, refuse a different body or a race.
 
+A record belongs to the API key that made it: another key of the organization sending the
+same `Idempotency-Key` makes a new request, and a replay reaches its key only after that
+key's scope check (`CallingRoute` authorizes before the record is even looked up). The
+fingerprint is an HMAC-SHA256 under the server secret. Erasing a person deletes every stored
+response that mentions them (`forget_person`); `purge_expired` (`calling purge`) deletes
+records past their time.
+
 The record is written in the same transaction as the work it describes, so a replayable
 response exists exactly when the work was committed. On PostgreSQL a transaction-scoped
 advisory lock on (org, key) marks a request in flight; a second request with that key gets
@@ -10,9 +17,10 @@ sees the first one's committed record and replays it.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from fastapi import Request, Response
 from sqlalchemy import delete, func, select
@@ -37,12 +45,14 @@ class Replay(Exception):
         self.body = bytes(record.body)
 
 
-def fingerprint(method: str, path: str, body: bytes) -> str:
+def fingerprint(secret: bytes, method: str, path: str, body: bytes) -> str:
+    """HMAC-SHA256 under the server secret of the method, the path and the body (canonical
+    JSON when it parses, so a retry that reorders members is the same request)."""
     try:
         canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         canonical = body
-    digest = hashlib.sha256()
+    digest = hmac.new(secret, digestmod=hashlib.sha256)
     for part in (method.encode(), path.encode(), canonical):
         digest.update(len(part).to_bytes(8, "big") + part)
     return digest.hexdigest()
@@ -51,6 +61,7 @@ def fingerprint(method: str, path: str, body: bytes) -> str:
 @dataclass
 class IdempotencyClaim:
     org_id: str
+    api_key_id: str
     key: str
     fingerprint: str
     ttl: timedelta
@@ -62,6 +73,7 @@ class IdempotencyClaim:
         session.add(
             IdempotencyRecord(
                 org_id=self.org_id,
+                api_key_id=self.api_key_id,
                 key=self.key,
                 fingerprint=self.fingerprint,
                 status_code=status_code,
@@ -85,15 +97,20 @@ def _in_flight() -> Conflict:
 
 
 def claim(
-    session: Session, org_id: str, key: str, fingerprint_: str, ttl: timedelta
+    session: Session,
+    org_id: str,
+    api_key_id: str,
+    key: str,
+    fingerprint_: str,
+    ttl: timedelta,
 ) -> IdempotencyClaim:
     """Replay, refuse, or let the request proceed (returning the claim to record it)."""
     if session.get_bind().dialect.name == "postgresql":
-        lock_key = func.hashtextextended(f"{org_id}:{key}", 0)
+        lock_key = func.hashtextextended(f"{org_id}:{api_key_id}:{key}", 0)
         if not session.scalar(select(func.pg_try_advisory_xact_lock(lock_key))):
             raise _in_flight()
     now = utcnow()
-    existing = session.get(IdempotencyRecord, (org_id, key))
+    existing = session.get(IdempotencyRecord, (org_id, api_key_id, key))
     if existing is not None and existing.expires_at <= now:
         session.execute(
             delete(IdempotencyRecord).where(
@@ -102,13 +119,42 @@ def claim(
         )
         existing = None
     if existing is not None:
-        if existing.fingerprint != fingerprint_:
+        if not hmac.compare_digest(existing.fingerprint, fingerprint_):
             raise Unprocessable(
                 "This Idempotency-Key was used with a different request body.",
                 errors=[{"field": "header.Idempotency-Key", "message": "reused with another body"}],
             )
         raise Replay(existing)
-    return IdempotencyClaim(org_id=org_id, key=key, fingerprint=fingerprint_, ttl=ttl)
+    return IdempotencyClaim(
+        org_id=org_id, api_key_id=api_key_id, key=key, fingerprint=fingerprint_, ttl=ttl
+    )
+
+
+def forget_person(session: Session, org_id: str, person_id: str) -> int:
+    """Delete the stored responses that mention `person_id` (erasure): a response that
+    describes a person holds their id. Returns how many went."""
+    # The id's random part: unique, and free of LIKE's wildcards (`per_` holds a `_`).
+    marker = person_id.rpartition("_")[2].encode()
+    if session.get_bind().dialect.name == "sqlite":  # SQLite's LIKE does not search BLOBs
+        mentions = func.instr(IdempotencyRecord.body, marker) > 0
+    else:
+        mentions = IdempotencyRecord.body.contains(marker)  # bytea LIKE bytea
+    result = session.execute(
+        delete(IdempotencyRecord)
+        .where(IdempotencyRecord.org_id == org_id, mentions)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def purge_expired(session: Session, now: datetime) -> int:
+    """Delete every record past its `expires_at` (all organizations); `calling purge`."""
+    result = session.execute(
+        delete(IdempotencyRecord)
+        .where(IdempotencyRecord.expires_at <= now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def replay_response(replay: Replay) -> tuple[int, dict[str, str], bytes]:

@@ -13,6 +13,7 @@ from service.organizations.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
     ApiKeyOut,
+    CurrentApiKey,
     OrganizationOut,
     OrganizationPatch,
 )
@@ -115,6 +116,19 @@ def create_api_key(
 
 
 @router.get(
+    "/api-keys/current",
+    operation_id="get_current_api_key",
+    tags=["API keys"],
+    summary="Who am I: the API key that sends this request",
+    description="The key's own id, name, scopes and organization (never its secret).",
+    responses=READ,
+)
+def get_current_api_key(principal: Reader, session: SessionDep) -> CurrentApiKey:
+    key = service.get_api_key(session, principal.org_id, principal.key_id)
+    return CurrentApiKey(**service.key_out(key).model_dump(), organization_id=key.org_id)
+
+
+@router.get(
     "/api-keys/{key_id}",
     operation_id="get_api_key",
     tags=["API keys"],
@@ -134,6 +148,8 @@ def get_api_key(
     operation_id="revoke_api_key",
     tags=["API keys"],
     summary="Revoke an API key, effective at once",
+    description="The organization's last active admin key cannot be revoked (409): create "
+    "another admin key first.",
     responses=success(WRITE, 200, "The revoked API key, with its `ETag`."),
 )
 def revoke_api_key(

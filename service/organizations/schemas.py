@@ -217,6 +217,16 @@ class ApiKeyOut(Schema):
     )
 
 
+class CurrentApiKey(ApiKeyOut):
+    """The API key that made this request, and its organization."""
+
+    organization_id: str = Field(
+        pattern=id_pattern("org"),
+        description="The organization the key belongs to.",
+        examples=["org_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+    )
+
+
 class ApiKeyCreated(ApiKeyOut):
     """A new API key, with its secret: shown this once."""
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from service.auth import Scope, new_key_material
 from service.db import utcnow
-from service.errors import NotFound, Unprocessable
+from service.errors import Conflict, NotFound, Unprocessable
 from service.http import PageParams, paginate
 from service.ids import new_id
 from service.organizations.models import ApiKey, Organization
@@ -156,6 +156,24 @@ def any_organization(session: Session) -> bool:
 
 
 def revoke_api_key(session: Session, key: ApiKey) -> None:
-    if key.revoked_at is None:
-        key.revoked_at = utcnow()
-        session.flush()
+    """Revoke `key`, unless it is the organization's last active admin key (409): without
+    one, nobody could manage the organization's keys again through the API."""
+    if key.revoked_at is not None:
+        return
+    if Scope.admin in key.scopes:
+        # Lock the organization's row: two admin keys revoking each other cannot both win.
+        session.scalar(
+            select(Organization.org_id).where(Organization.org_id == key.org_id).with_for_update()
+        )
+        others = session.scalars(
+            select(ApiKey).where(
+                ApiKey.org_id == key.org_id, ApiKey.id != key.id, ApiKey.revoked_at.is_(None)
+            )
+        )
+        if not any(Scope.admin in other.scopes for other in others):
+            raise Conflict(
+                "This is the organization's last active admin key: revoking it would lock "
+                "the organization out. Create another admin key first."
+            )
+    key.revoked_at = utcnow()
+    session.flush()

@@ -154,9 +154,11 @@ def delete_person(session: Session, person: Person) -> None:
     reflections, feedback about them) goes; feedback they *gave* stays only as anonymous
     numeric contributions."""
     from service.feedback.service import erase_respondent  # feedback builds on people
+    from service.idempotency.service import forget_person
     from service.trust.closing import forget_leader
 
     erase_respondent(session, person.org_id, person.id, utcnow())
+    forget_person(session, person.org_id, person.id)  # stored responses that describe them
     forget_leader(session, person.org_id, person.id)
     session.execute(
         update(Person)

@@ -48,25 +48,27 @@ def test_hadolint_reports_nothing() -> None:
     assert json.loads(result.stdout) == []
 
 
-def test_runs_one_uvicorn_process_with_graceful_shutdown() -> None:
+def test_runs_calling_serve_one_process_without_migrating() -> None:
+    """`calling serve` starts one uvicorn process with the transport limits, proxy headers
+    and a 20 s graceful shutdown (service.cli); migrations are the Job's."""
     cmd = dockerfile_cmd()
-    assert cmd[:3] == ["uvicorn", "service.app:create_app", "--factory"]
+    assert cmd[:2] == ["calling", "serve"]
     assert "--workers" not in cmd  # scale with replicas, not processes in a pod
     assert option(cmd, "--host") == "0.0.0.0"
-    assert int(option(cmd, "--timeout-graceful-shutdown")) > 0
-    assert "--proxy-headers" in cmd
+    assert "--no-migrate" in cmd and "--no-demo" in cmd
 
 
-def test_uvicorn_accepts_every_flag_of_the_cmd() -> None:
+def test_calling_serve_accepts_every_flag_of_the_cmd() -> None:
     help_text = subprocess.run(
-        [sys.executable, "-m", "uvicorn", "--help"],
+        [sys.executable, "-c", "from service.cli import main; main()", "serve", "--help"],
         capture_output=True,
         text=True,
         timeout=30,
         check=True,
+        env={**os.environ, "COLUMNS": "300", "NO_COLOR": "1"},  # no wrapped option names
     ).stdout
     for flag in (part for part in dockerfile_cmd()[1:] if part.startswith("--")):
-        assert flag in help_text, f"uvicorn has no {flag}"
+        assert flag in help_text, f"calling serve has no {flag}"
 
 
 def test_runtime_stage_is_numeric_non_root_and_ships_migrations() -> None:

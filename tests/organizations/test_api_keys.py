@@ -82,3 +82,36 @@ def test_replaying_a_key_creation_does_not_reveal_the_key(
     assert first.json()["key"] not in again.text
     listed = client.get("/v1/api-keys", headers=tenant.headers()).json()["data"]
     assert len([k for k in listed if k["name"] == "a"]) == 1
+
+
+def test_a_key_can_ask_who_it_is(client: TestClient, tenant: Tenant) -> None:
+    response = client.get("/v1/api-keys/current", headers=tenant.headers("read"))
+    assert response.status_code == 200, response.text
+    me = response.json()
+    assert me["organization_id"] == tenant.org_id
+    assert me["scopes"] == ["read"]
+    assert me["name"] == "read key"
+    assert tenant.keys["read"].split("_")[2] == me["id"].removeprefix("key_")
+    assert "key" not in me  # never the secret
+    assert client.get("/v1/api-keys/current").status_code == 401
+
+
+def test_the_last_active_admin_key_cannot_be_revoked(client: TestClient, tenant: Tenant) -> None:
+    me = client.get("/v1/api-keys/current", headers=tenant.headers("admin")).json()
+    refused = client.post(f"/v1/api-keys/{me['id']}/revoke", headers=tenant.headers("admin"))
+    assert refused.status_code == 409
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert "last active admin key" in refused.json()["detail"]
+    assert client.get("/v1/api-keys", headers=tenant.headers("admin")).status_code == 200
+    # With a second admin key, the first can go; then the second is the last one.
+    second = client.post(
+        "/v1/api-keys", json={"name": "second", "scopes": ["admin"]}, headers=tenant.headers()
+    ).json()
+    revoked = client.post(f"/v1/api-keys/{me['id']}/revoke", headers=tenant.headers("admin"))
+    assert revoked.status_code == 200
+    auth = {"Authorization": f"Bearer {second['key']}"}
+    last = client.post(f"/v1/api-keys/{second['id']}/revoke", headers=auth)
+    assert last.status_code == 409
+    # Keys without the admin scope are revoked as before.
+    other = client.get("/v1/api-keys/current", headers=tenant.headers("write")).json()
+    assert client.post(f"/v1/api-keys/{other['id']}/revoke", headers=auth).status_code == 200

@@ -112,3 +112,11 @@ def test_a_burst_at_or_above_the_minute_limit_adds_nothing() -> None:
     assert [w.amount for w in RateLimiter(10, 10).windows] == [10]
     assert [w.amount for w in RateLimiter(10, 3).windows] == [10, 3]
     assert RateLimiter(0, 3).windows == []
+
+
+def test_an_unreachable_shared_storage_lets_requests_through() -> None:
+    """A Redis outage must not take the API down (nor make it answer 500)."""
+    limiter = RateLimiter(10, 0, "redis://127.0.0.1:1/0")  # nothing listens on port 1
+    started = time.monotonic()
+    assert [limiter.check("org_x") for _ in range(20)] == [{}] * 20
+    assert time.monotonic() - started < 5

@@ -1,0 +1,110 @@
+"""The HTTP/1.1 server protocol `calling serve` runs: uvicorn's h11 protocol, with limits.
+
+uvicorn (h11) caps the request head at `h11_max_incomplete_event_size` and closes idle
+keep-alive connections after `timeout_keep_alive`, but has no timeout for a request head
+that trickles in, and answers malformed HTTP with a `text/plain` 400. This subclass (passed
+to uvicorn as its `http` protocol class, which uvicorn supports) adds both:
+
+* the head of every request (the first, and each on a kept-alive connection) must arrive
+  within `header_timeout` seconds, else the connection gets a `408` problem and is closed;
+* malformed HTTP and a head over the size cap get an `application/problem+json` 400.
+
+Slow bodies are the application's part (`RequestContextMiddleware`, `408`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from service.errors import PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE
+
+
+def _problem(status: int, reason: str, slug: str, detail: str) -> bytes:
+    body = json.dumps(
+        {
+            "type": PROBLEM_TYPE_BASE + slug,
+            "title": reason,
+            "status": status,
+            "detail": detail,
+            "instance": "/",
+        }
+    ).encode()
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\n"
+        f"content-type: {PROBLEM_MEDIA_TYPE}\r\n"
+        f"content-length: {len(body)}\r\n"
+        "cache-control: no-store\r\n"
+        "x-content-type-options: nosniff\r\n"
+        "connection: close\r\n\r\n"
+    ).encode()
+    return head + body
+
+
+class CallingH11Protocol(H11Protocol):
+    header_timeout: float = 10.0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._header_timer: asyncio.TimerHandle | None = None
+
+    def _arm_header_timer(self) -> None:
+        self._cancel_header_timer()
+        self._header_timer = self.loop.call_later(self.header_timeout, self._header_timed_out)
+
+    def _cancel_header_timer(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _waiting_for_a_head(self) -> bool:
+        return self.cycle is None or self.cycle.response_complete
+
+    def _header_timed_out(self) -> None:
+        self._header_timer = None
+        if self.transport.is_closing() or not self._waiting_for_a_head():
+            return
+        partial, _ = self.conn.trailing_data
+        if partial:  # a head was started but not finished in time
+            self.transport.write(
+                _problem(
+                    408,
+                    "Request Timeout",
+                    "request-timeout",
+                    f"The request headers did not arrive within {self.header_timeout:g} s.",
+                )
+            )
+        self.transport.close()
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm_header_timer()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_header_timer()
+        super().connection_lost(exc)
+
+    def handle_events(self) -> None:
+        super().handle_events()
+        if not self._waiting_for_a_head():  # a whole head arrived: the request runs
+            self._cancel_header_timer()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing() and self._waiting_for_a_head():
+            self._arm_header_timer()  # the next request's head, on a kept-alive connection
+
+    def send_400_response(self, msg: str) -> None:
+        self._cancel_header_timer()
+        self.transport.write(
+            _problem(400, "Bad Request", "bad-request", "The request is not valid HTTP/1.1.")
+        )
+        self.transport.close()
+
+
+def protocol_class(header_timeout: float) -> type[CallingH11Protocol]:
+    """`CallingH11Protocol` with this head timeout (uvicorn instantiates the class itself)."""
+    return type("CallingH11Protocol", (CallingH11Protocol,), {"header_timeout": header_timeout})
