@@ -3,19 +3,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, WithJsonSchema, model_validator
 
 from service.auth import Scope
 from service.http import Schema, omittable
 from service.ids import id_pattern
+from service.trust.periods import PERIOD_MONTHS
 from service.types import JSON_NUMBER, Name
 
 PeriodMonths = Annotated[
     Literal[1, 3, 6, 12],
-    Field(
-        description="Reporting period length in months: 1, 3, 6 or 12 (calendar-aligned, UTC).",
-        examples=[3],
-    ),
+    # One of four values, within bounds (the OWASP rules want both on every integer).
+    WithJsonSchema({"type": "integer", "enum": list(PERIOD_MONTHS), "minimum": 1, "maximum": 12}),
     JSON_NUMBER,
 ]
 PriorWeight = Annotated[
@@ -67,7 +66,11 @@ class OrganizationSettings(Schema):
     Settings that change figures (all but `reflection_cadence_days` and
     `feedback_retention_days`) apply from the next reporting period on."""
 
-    period_months: PeriodMonths = 3
+    period_months: PeriodMonths = Field(
+        3,
+        description="Reporting period length in months: 1, 3, 6 or 12 (calendar-aligned, UTC).",
+        examples=[3],
+    )
     prior_weight: PriorWeight = 3.0
     min_group_size: MinGroupSize = 3
     min_comment_group_size: MinCommentGroupSize = 5
