@@ -46,6 +46,9 @@ def migrate(
     typer.echo(f"Database migrated to {revision}.")
 
 
+DEMO_CLOSE_DELAY_SECONDS = 8.0
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
@@ -75,6 +78,7 @@ def serve(
 ) -> None:
     """Start the API (migrating the database first)."""
     import signal
+    import threading
 
     import uvicorn
 
@@ -113,7 +117,17 @@ def serve(
     if close_every > 0:
         from service.trust.jobs import start_background_closer
 
-        start_background_closer(make_sessionmaker(make_engine(settings)), close_every)
+        sessions = make_sessionmaker(make_engine(settings))
+        if created:
+            # Closing the demo's period loads the lemmatiser's dictionaries (seconds of CPU):
+            # let the server come up first.
+            timer = threading.Timer(
+                DEMO_CLOSE_DELAY_SECONDS, start_background_closer, (sessions, close_every)
+            )
+            timer.daemon = True
+            timer.start()
+        else:
+            start_background_closer(sessions, close_every)
     # uvicorn drains in-flight requests on SIGTERM/SIGINT, then re-raises the signal; with
     # these handlers in place the drained process exits 0 instead of "killed by SIGTERM".
     for sig in (signal.SIGTERM, signal.SIGINT):

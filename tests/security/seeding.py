@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -144,6 +144,7 @@ def seed(client: TestClient, tenant: Tenant, marker: str, external: str = "E") -
         s.add(
             "fbk", post("/v1/feedback", {**feedback, "respondent": {"reference": reference}})["id"]
         )
+    _closed_period(client, tenant, s, {**feedback, "leader_id": leader})
     s.add("key", post("/v1/api-keys", {"name": s.text("key"), "scopes": ["read"]})["id"])
 
     # Every id the organization has, its own and the fixture's keys included.
@@ -151,6 +152,33 @@ def seed(client: TestClient, tenant: Tenant, marker: str, external: str = "E") -
     keys = client.get("/v1/api-keys", params={"limit": 100}, headers=h).json()["data"]
     s.all_ids |= {k["id"] for k in keys}
     return s
+
+
+def _closed_period(client: TestClient, tenant: Tenant, s: Seeded, feedback: dict[str, Any]) -> None:
+    """Three answers dated in an ended reporting period, then the close step (`calling
+    close-periods`), so that A's history and overview hold a closed period's figures."""
+    from service.db import make_engine, make_sessionmaker
+    from service.feedback.schemas import FeedbackCreate
+    from service.feedback.service import create_feedback
+    from service.organizations.service import get_organization
+    from service.trust.closing import close_due_periods
+
+    settings = client.app.state.settings  # type: ignore[attr-defined]
+    engine = make_engine(settings)
+    now = datetime.now(UTC)
+    try:
+        with make_sessionmaker(engine)() as session, session.begin():
+            org = get_organization(session, tenant.org_id)
+            for reference in ("r-3", "r-4", "r-5"):
+                body = FeedbackCreate.model_validate(
+                    {**feedback, "needs": s.text("needs"), "respondent": {"reference": reference}}
+                )
+                secret = settings.secret_key.get_secret_value()
+                answer = create_feedback(session, org, body, secret, now - timedelta(days=100))
+                s.add("fbk", answer.id)
+            close_due_periods(session, org, now)
+    finally:
+        engine.dispose()
 
 
 def request_headers(op: Operation, auth: dict[str, str]) -> dict[str, str]:
