@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from service import __version__
 from service.beliefs.router import router as beliefs_router
 from service.db import ConnectionSlots, make_engine, make_sessionmaker
+from service.docs import install_docs
 from service.errors import install_error_handlers
 from service.feedback.router import router as feedback_router
 from service.health import router as health_router
@@ -69,8 +70,27 @@ TAGS = [
         "description": "Follower-trust scores and stages, computed from published states "
         "under strict anonymity rules.",
     },
-    {"name": "Operations", "description": "Probes for orchestrators; no API key needed."},
 ]
+
+SERVERS = [
+    {
+        "url": "/",
+        "description": "Production or local: the service that served this document "
+        "(Swagger UI and ReDoc use it).",
+        "x-internal": False,
+    },
+    {
+        "url": "https://api.calling.dev",
+        "description": "Production: the hosted Calling API.",
+        "x-internal": False,
+    },
+]
+CONTACT = {
+    "name": "Calling API support",
+    "url": "https://calling.dev/support",
+    "email": "api@calling.dev",
+}
+LICENSE = {"name": "Proprietary", "url": "https://calling.dev/terms"}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -90,6 +110,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_tags=TAGS,
         lifespan=lifespan,
         separate_input_output_schemas=True,
+        servers=SERVERS,
+        contact=CONTACT,
+        license_info=LICENSE,
+        docs_url=None,  # served from installed files by service.docs, not from a CDN
+        redoc_url=None,
     )
     engine = make_engine(settings)
     app.state.settings = settings
@@ -116,4 +141,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added last, so outermost: request id and security headers wrap everything else.
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     install_openapi(app)
+    install_docs(app)
     return app

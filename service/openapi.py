@@ -79,6 +79,21 @@ RATE_LIMIT_HEADERS: dict[str, dict[str, Any]] = {
         },
     },
 }
+# Every response carries the request id (service.middleware): the client's `X-Request-Id`
+# when it is valid, otherwise one the service made. Logs hold it, so quote it to support.
+REQUEST_ID_HEADER: dict[str, Any] = {
+    "description": "The id of this request: your `X-Request-Id` when it has 1–128 of "
+    "`A-Z a-z 0-9 . _ : -`, otherwise one the service made. Our logs hold it; quote it "
+    "when you ask for support.",
+    "schema": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 128,
+        "pattern": "^[A-Za-z0-9._:-]{1,128}$",
+        "examples": ["6f1d3c0e9b2a4e58a1c7d2f0b3e4a5c6"],
+    },
+}
+
 # Refused before the API key is checked, so without RateLimit fields: malformed JSON (400),
 # no or a bad key (401), a body too large (413) or not JSON (415), a missing `If-Match`
 # (428). These cost no database work and are not counted against an organization.
@@ -235,6 +250,8 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         routes=app.routes,
         tags=app.openapi_tags,
         servers=app.servers,
+        contact=app.contact,
+        license_info=app.license_info,
     )
     components = spec.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
@@ -243,6 +260,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         schemas[name] = definition
     schemas["Problem"] = problem_schema
     components.setdefault("headers", {}).update(copy.deepcopy(RATE_LIMIT_HEADERS))
+    components["headers"]["X-Request-Id"] = copy.deepcopy(REQUEST_ID_HEADER)
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
     for path_item in spec.get("paths", {}).values():
@@ -260,6 +278,11 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                     if int(code) == 422:
                         response["description"] = "Invalid or unknown fields; see `errors`."
             _document_rate_limits(operation)
+            for response in responses.values():
+                response["headers"] = {
+                    "X-Request-Id": {"$ref": "#/components/headers/X-Request-Id"},
+                    **response.get("headers", {}),
+                }
     _integer_bounds(spec)
     _integer_formats(spec)
     _string_lengths(spec)

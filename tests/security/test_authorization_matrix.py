@@ -39,8 +39,8 @@ DOCUMENTED_IMPLIES: dict[str, set[str]] = {
     "feedback:submit": {"feedback:submit"},
 }
 # The only paths any client may call without a key.
-PUBLIC = {"/livez", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/oauth2-redirect",
-          "/redoc"}  # fmt: skip
+PUBLIC = {"/livez", "/readyz", "/metrics", "/openapi.json", "/docs", "/redoc",
+          "/docs-assets/swagger-ui.css"}  # fmt: skip
 
 
 def _dependants(dependant: Dependant) -> Iterator[Dependant]:
