@@ -23,6 +23,7 @@ from service.observability.router import router as metrics_router
 from service.openapi import install_openapi
 from service.organizations.router import router as organizations_router
 from service.people.router import router as people_router
+from service.platform.router import router as platform_router
 from service.ratelimit import RateLimiter, RateLimitHeadersMiddleware
 from service.reflection_prompts.router import router as reflection_prompts_router
 from service.reflections.router import router as reflections_router
@@ -71,6 +72,14 @@ TAGS = [
         "under strict anonymity rules.",
     },
 ]
+
+TAGS.append(
+    {
+        "name": "Platform",
+        "description": "For an HR platform serving many customers: onboard and offboard "
+        "customer organizations with a platform key (`calling platform-keys create`).",
+    }
+)
 
 SERVERS = [
     {
@@ -136,6 +145,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reflection_prompts_router)
     app.include_router(feedback_router)
     app.include_router(trust_router)
+    app.include_router(platform_router)
     app.add_middleware(RateLimitHeadersMiddleware)
     app.add_middleware(TelemetryMiddleware, metrics=app.state.metrics)
     # Added last, so outermost: request id and security headers wrap everything else.

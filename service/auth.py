@@ -19,7 +19,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from service.db import SessionDep
 from service.errors import Forbidden, Unauthorized
-from service.organizations.models import ApiKey
+from service.organizations.models import ApiKey, Organization
 from service.ratelimit import count_request
 
 KEY_PREFIX = "csk"
@@ -35,14 +35,17 @@ class Scope(StrEnum):
     write = "write"
     admin = "admin"
     feedback_submit = "feedback:submit"
+    platform = "platform"
 
 
-# admin ⊇ write ⊇ read.
+# admin ⊇ write ⊇ read. `platform` (keys of the platform organization only) implies nothing
+# else: it manages organizations and reads no organization's data.
 _IMPLIED: dict[str, set[str]] = {
     Scope.admin: {Scope.admin, Scope.write, Scope.read, Scope.feedback_submit},
     Scope.write: {Scope.write, Scope.read, Scope.feedback_submit},
     Scope.read: {Scope.read},
     Scope.feedback_submit: {Scope.feedback_submit},
+    Scope.platform: {Scope.platform},
 }
 
 
@@ -100,6 +103,9 @@ def authenticate(
     matches = hmac.compare_digest(stored, hash_secret(secret))
     if key is None or not matches or key.revoked_at is not None:
         raise Unauthorized("The API key is invalid or revoked.")
+    org = session.get(Organization, key.org_id)
+    if org is None or org.deactivated_at is not None:
+        raise Unauthorized("The API key's organization is deactivated.")
     principal = Principal(org_id=key.org_id, key_id=key.id, scopes=frozenset(key.scopes))
     request.state.org_id = principal.org_id
     count_request(request, principal.org_id)  # 429 when the organization is over its limit
@@ -121,3 +127,4 @@ Reader = Annotated[Principal, require(Scope.read)]
 Writer = Annotated[Principal, require(Scope.write)]
 Admin = Annotated[Principal, require(Scope.admin)]
 FeedbackSubmitter = Annotated[Principal, require(Scope.feedback_submit)]
+Platform = Annotated[Principal, require(Scope.platform)]

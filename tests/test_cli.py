@@ -106,3 +106,26 @@ def test_names_the_api_would_refuse_are_refused_by_the_cli() -> None:
             app, ["keys", "create", "--org", "org_x", "--name", name, "--scope", "read"]
         )
         assert result.exit_code == 2, result.output
+
+
+def test_a_platform_key_from_the_cli_onboards_a_customer_over_http(tmp_path: Path) -> None:
+    from tests.live_server import live_server
+
+    env = _env(tmp_path)
+    subprocess.run([CALLING, "migrate"], cwd=tmp_path, env=env, check=True, capture_output=True)
+    printed = subprocess.run(
+        [CALLING, "platform-keys", "create", "--name", "Onboarding"],
+        cwd=tmp_path, env=env, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    key = re.search(r"csk_\w+", printed)
+    assert key, printed
+    with live_server(env["CALLING_DATABASE_URL"], tmp_path / "server.log") as base:
+        platform = {"Authorization": f"Bearer {key.group(0)}"}
+        created = httpx.post(
+            f"{base}/v1/platform/organizations", json={"name": "Acme AB"}, headers=platform
+        )
+        assert created.status_code == 201, created.text
+        admin = {"Authorization": f"Bearer {created.json()['admin_key']['key']}"}
+        org = httpx.get(f"{base}/v1/organization", headers=admin)
+        assert org.status_code == 200 and org.json()["name"] == "Acme AB"
+        assert httpx.get(f"{base}/v1/people", headers=platform).status_code == 403

@@ -38,7 +38,7 @@ from service.ids import new_id
 from service.models import Base
 from tests.conftest import Tenant
 from tests.security.seeding import PROBLEM, Seeded, call, seed
-from tests.security.spec_walk import ANY_ID, Operation, load_spec, operations
+from tests.security.spec_walk import ANY_ID, Operation, load_spec, organization_operations
 
 
 def _masked(response: httpx.Response, sent: list[str]) -> tuple[int, str]:
@@ -64,7 +64,7 @@ def assert_no_leak(response: httpx.Response, a: Seeded, sent: list[str], what: s
 def snapshot(client: TestClient, spec: dict[str, Any], s: Seeded, tenant: Tenant) -> dict[str, Any]:
     """Every `GET` of the spec, on A's objects (first of each kind) and with A's key."""
     out: dict[str, Any] = {}
-    for op in operations(spec):
+    for op in organization_operations(spec):
         if op.method != "GET" or not op.secured:
             continue
         if any(slot.where == "query" for slot in op.slots):
@@ -149,7 +149,7 @@ def test_organization_b_never_reaches_organization_a(
     counts = row_counts(db, tenant.org_id)
 
     walked = 0
-    for op in operations(spec):
+    for op in organization_operations(spec):
         if not op.secured:  # probes: no tenant, but nothing of A either
             response = client.request(op.method, op.path)
             assert_no_leak(response, a, [], f"{op.method} {op.path}")
