@@ -29,23 +29,7 @@ from service.reflection_prompts.router import router as reflection_prompts_route
 from service.reflections.router import router as reflections_router
 from service.settings import Settings, get_settings
 from service.trust.router import router as trust_router
-
-DESCRIPTION = """
-**Calling** adds a *leadership-as-calling* workflow to an HR platform: management is a
-career, leadership is a calling. A leader codifies their **beliefs**, reflects on how they
-play out, asks the people around them for **feedback**, and earns **followers**.
-
-### Conventions
-* Authenticate with `Authorization: Bearer <API key>`; scopes `read`, `write` (implies read
-  and `feedback:submit`), `admin` (implies all) and the narrow `feedback:submit`. Each
-  operation names the scope it needs in `x-required-scope` (and as the role of its
-  security requirement); a key without it gets 403.
-* Collections: `?limit=1..100&cursor=…` → `{"data": [...], "next_cursor": ...}`.
-* Reads return an `ETag`; `PATCH` and `DELETE` require `If-Match` (missing → 428, stale → 412).
-* Every `POST` accepts `Idempotency-Key` (≤ 255 characters, kept ≥ 24 h).
-* Every error is `application/problem+json` (RFC 9457); validation errors list `errors`.
-* Another organization's object is always `404`.
-"""
+from service.workflow import DESCRIPTION
 
 TAGS = [
     {"name": "Organization", "description": "Your tenant and its scoring and privacy settings."},
