@@ -194,7 +194,7 @@ _CSV_EXAMPLE = (
     "/trust-scores/export",
     operation_id="export_trust_scores",
     summary="Every leader's current score and stage as one CSV file",
-    description="Step 4 of the workflow, for HR analytics: the rows of `list_trust_scores` "
+    description="Step 5 of the workflow, for HR analytics: the rows of `list_trust_scores` "
     "(all of them, no paging) as `text/csv` with a header row; suppressed figures are empty "
     "cells, timestamps are RFC 3339 UTC (`Z`), and a cell that a spreadsheet would run as a "
     "formula is prefixed with `'`.",
