@@ -83,7 +83,11 @@ def serve(
         demo = settings.is_sqlite
     if demo:
         with _session(settings) as session, session.begin():
-            created = None if any_organization(session) else create_demo(session)
+            created = (
+                None
+                if any_organization(session)
+                else create_demo(session, settings.secret_key.get_secret_value())
+            )
         if created:
             org_id, token = created
             base = f"http://{host}:{port}"
