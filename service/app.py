@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from service import __version__
 from service.beliefs.router import router as beliefs_router
 from service.db import ConnectionSlots, make_engine, make_sessionmaker
 from service.docs import install_docs
@@ -29,7 +28,7 @@ from service.reflection_prompts.router import router as reflection_prompts_route
 from service.reflections.router import router as reflections_router
 from service.settings import Settings, get_settings
 from service.trust.router import router as trust_router
-from service.workflow import DESCRIPTION
+from service.workflow import API_VERSION, DESCRIPTION
 
 TAGS = [
     {"name": "Organization", "description": "Your tenant and its scoring and privacy settings."},
@@ -97,7 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(
         title="Calling API",
-        version=__version__,
+        version=API_VERSION,
         summary="Leadership as a calling: beliefs, reflections, feedback, follower trust.",
         description=DESCRIPTION,
         openapi_tags=TAGS,

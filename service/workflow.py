@@ -7,6 +7,12 @@ The workflow (DOMAIN.md): 0 set up the organization, 1 sync people, 2 codify bel
 
 from __future__ import annotations
 
+# The version of the contract (`info.version`), semantic: its major is the path's (`/v1`),
+# a minor adds, a patch clarifies. CHANGELOG.md lists each; openapi/released/ holds each
+# released spec, and CI fails on a breaking change unless the major changes
+# (.ci/breaking-changes.sh). Independent of the package's version.
+API_VERSION = "1.0.0"
+
 DESCRIPTION = """
 **Calling** adds a *leadership-as-calling* workflow to an HR platform: management is a
 career, leadership is a calling. A leader codifies their **beliefs**, reflects on how they
