@@ -33,7 +33,12 @@ _HEADER_DOCS: dict[int, dict[str, Any]] = {
     401: {
         "WWW-Authenticate": {
             "description": "The authentication scheme to use.",
-            "schema": {"type": "string", "maxLength": 100, "examples": ['Bearer realm="calling"']},
+            "schema": {
+                "type": "string",
+                "maxLength": 100,
+                "pattern": "^Bearer( .*)?$",
+                "examples": ['Bearer realm="calling"'],
+            },
         }
     },
     409: {"Retry-After": _RETRY_AFTER},
