@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field, model_validator
@@ -168,11 +169,20 @@ class OrganizationPatch(Schema):
     )
 
 
+class KeyScope(StrEnum):
+    """A scope an organization's key can be given (`platform` keys come from the CLI only)."""
+
+    read = "read"
+    write = "write"
+    admin = "admin"
+    feedback_submit = "feedback:submit"
+
+
 class ApiKeyCreate(Schema):
     """A new API key."""
 
     name: Name = Field(description="What the key is for.", examples=["HR sync (production)"])
-    scopes: list[Scope] = Field(
+    scopes: list[KeyScope] = Field(
         min_length=1,
         max_length=4,
         description="`read`; `write` (implies read and `feedback:submit`); `admin` (implies "
