@@ -4,7 +4,8 @@
 #   2. a fresh PostgreSQL database, migrated the way the k8s Job does (`calling migrate`);
 #   3. the Dockerfile's CMD, read from the Dockerfile itself, run from a working directory
 #      holding only what the runtime stage copies, with CALLING_ENVIRONMENT=production;
-#   4. /readyz must answer 200 within 30 s, /livez and /metrics too, logs must be JSON, and
+#   4. /readyz must answer 200 within 30 s, /livez and /metrics too, and /docs and /redoc
+#      with their assets from the installed package (no CDN); logs must be JSON, and
 #      SIGTERM must stop it cleanly.
 # Exits non-zero on any failure.
 set -euo pipefail
@@ -89,9 +90,14 @@ while True:
     if time.monotonic() > deadline:
         sys.exit(1)
     time.sleep(0.5)
-for path in ("/livez", "/metrics"):
+for path in ("/livez", "/metrics", "/docs", "/redoc", "/docs-assets/swagger-ui-bundle.js",
+             "/docs-assets/swagger-ui.css", "/docs-assets/redoc.standalone.js"):
     with urllib.request.urlopen(base + path, timeout=3) as response:
         assert response.status == 200, path
+        if path in ("/docs", "/redoc"):
+            page = response.read().decode()
+            assert "https://" not in page and "http://" not in page, f"{path} loads from a CDN"
+            assert response.headers["Content-Security-Policy"], path
 print("ready")
 PY
 

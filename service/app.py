@@ -7,9 +7,9 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from service import __version__
 from service.beliefs.router import router as beliefs_router
 from service.db import ConnectionSlots, make_engine, make_sessionmaker
+from service.docs import install_docs
 from service.errors import install_error_handlers
 from service.feedback.router import router as feedback_router
 from service.health import router as health_router
@@ -23,29 +23,13 @@ from service.observability.router import router as metrics_router
 from service.openapi import install_openapi
 from service.organizations.router import router as organizations_router
 from service.people.router import router as people_router
+from service.platform.router import router as platform_router
 from service.ratelimit import RateLimiter, RateLimitHeadersMiddleware
 from service.reflection_prompts.router import router as reflection_prompts_router
 from service.reflections.router import router as reflections_router
 from service.settings import Settings, get_settings
 from service.trust.router import router as trust_router
-
-DESCRIPTION = """
-**Calling** adds a *leadership-as-calling* workflow to an HR platform: management is a
-career, leadership is a calling. A leader codifies their **beliefs**, reflects on how they
-play out, asks the people around them for **feedback**, and earns **followers**.
-
-### Conventions
-* Authenticate with `Authorization: Bearer <API key>`; scopes `read`, `write` (implies read
-  and `feedback:submit`), `admin` (implies all) and the narrow `feedback:submit`. Each
-  operation names the scope it needs in `x-required-scope` (and as the role of its
-  security requirement); a key without it gets 403.
-* Collections: `?limit=1..100&cursor=…` → `{"data": [...], "next_cursor": ...}`.
-* Reads return an `ETag`; `PATCH` and `DELETE` require `If-Match` (missing → 428, stale → 412).
-* Every `POST` accepts `Idempotency-Key` (≤ 255 characters, kept ≥ 24 h, per API key).
-* The key and its scope are checked first: 401/403 come before any other answer.
-* Every error is `application/problem+json` (RFC 9457); validation errors list `errors`.
-* Another organization's object is always `404`.
-"""
+from service.workflow import API_VERSION, DESCRIPTION
 
 TAGS = [
     {"name": "Organization", "description": "Your tenant and its scoring and privacy settings."},
@@ -77,8 +61,35 @@ TAGS = [
         "themes in what people need and dream of, and a leader's journey — from the frozen "
         "tables of closed reporting periods.",
     },
-    {"name": "Operations", "description": "Probes for orchestrators; no API key needed."},
 ]
+
+TAGS.append(
+    {
+        "name": "Platform",
+        "description": "For an HR platform serving many customers: onboard and offboard "
+        "customer organizations with a platform key (`calling platform-keys create`).",
+    }
+)
+
+SERVERS = [
+    {
+        "url": "/",
+        "description": "Production or local: the service that served this document "
+        "(Swagger UI and ReDoc use it).",
+        "x-internal": False,
+    },
+    {
+        "url": "https://api.calling.dev",
+        "description": "Production: the hosted Calling API.",
+        "x-internal": False,
+    },
+]
+CONTACT = {
+    "name": "Calling API support",
+    "url": "https://calling.dev/support",
+    "email": "api@calling.dev",
+}
+LICENSE = {"name": "Proprietary", "url": "https://calling.dev/terms"}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -92,12 +103,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(
         title="Calling API",
-        version=__version__,
+        version=API_VERSION,
         summary="Leadership as a calling: beliefs, reflections, feedback, follower trust.",
         description=DESCRIPTION,
         openapi_tags=TAGS,
         lifespan=lifespan,
         separate_input_output_schemas=True,
+        servers=SERVERS,
+        contact=CONTACT,
+        license_info=LICENSE,
+        docs_url=None,  # served from installed files by service.docs, not from a CDN
+        redoc_url=None,
     )
     engine = make_engine(settings)
     app.state.settings = settings
@@ -120,6 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(feedback_router)
     app.include_router(trust_router)
     app.include_router(insights_router)
+    app.include_router(platform_router)
     app.add_middleware(RateLimitHeadersMiddleware)
     app.add_middleware(TelemetryMiddleware, metrics=app.state.metrics)
     # Added last, so outermost: request id and security headers wrap everything else.
@@ -129,4 +146,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         body_timeout=settings.body_timeout_seconds,
     )
     install_openapi(app)
+    install_docs(app)
     return app

@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from service.db import ConnectionSlots
 from service.errors import Forbidden, Unauthorized
-from service.organizations.models import ApiKey
+from service.organizations.models import ApiKey, Organization
 from service.ratelimit import count_anonymous_request, count_request
 
 KEY_PREFIX = "csk"
@@ -38,14 +38,17 @@ class Scope(StrEnum):
     write = "write"
     admin = "admin"
     feedback_submit = "feedback:submit"
+    platform = "platform"
 
 
-# admin ⊇ write ⊇ read.
+# admin ⊇ write ⊇ read. `platform` (keys of the platform organization only) implies nothing
+# else: it manages organizations and reads no organization's data.
 _IMPLIED: dict[str, set[str]] = {
     Scope.admin: {Scope.admin, Scope.write, Scope.read, Scope.feedback_submit},
     Scope.write: {Scope.write, Scope.read, Scope.feedback_submit},
     Scope.read: {Scope.read},
     Scope.feedback_submit: {Scope.feedback_submit},
+    Scope.platform: {Scope.platform},
 }
 
 
@@ -100,6 +103,9 @@ def _lookup(session: Session, token: str) -> Principal | None:
     matches = hmac.compare_digest(stored, hash_secret(secret))
     if key is None or not matches or key.revoked_at is not None:
         return None
+    org = session.get(Organization, key.org_id)
+    if org is None or org.deactivated_at is not None:
+        return None
     return Principal(org_id=key.org_id, key_id=key.id, scopes=frozenset(key.scopes))
 
 
@@ -133,7 +139,9 @@ async def authorize(request: Request, scopes: Iterable[Scope]) -> Principal:
         await run_in_threadpool(count_anonymous_request, request)  # 429 when over the limit
         if token is None:
             raise Unauthorized("Send an API key as `Authorization: Bearer <key>`.")
-        raise Unauthorized("The API key is invalid or revoked.")
+        raise Unauthorized(
+            "The API key is invalid or revoked, or its organization is deactivated."
+        )
     request.state.org_id = principal.org_id
     await run_in_threadpool(count_request, request, principal.org_id)  # 429 when over it
     for scope in scopes:
@@ -169,3 +177,4 @@ Reader = Annotated[Principal, require(Scope.read)]
 Writer = Annotated[Principal, require(Scope.write)]
 Admin = Annotated[Principal, require(Scope.admin)]
 FeedbackSubmitter = Annotated[Principal, require(Scope.feedback_submit)]
+Platform = Annotated[Principal, require(Scope.platform)]

@@ -16,7 +16,11 @@ app = typer.Typer(help="Calling: leadership-as-calling API for HR platforms.", n
 orgs = typer.Typer(help="Organizations (tenants).", no_args_is_help=True)
 keys = typer.Typer(help="API keys of an organization.", no_args_is_help=True)
 app.add_typer(orgs, name="orgs")
+platform_keys = typer.Typer(
+    help="Platform keys: onboard customer organizations over HTTP.", no_args_is_help=True
+)
 app.add_typer(keys, name="keys")
+app.add_typer(platform_keys, name="platform-keys")
 
 
 def _session(settings: Settings) -> Session:
@@ -226,6 +230,22 @@ def purge() -> None:
         records = purge_expired(session, utcnow())
     typer.echo(f"Deleted {deleted} feedback row(s) past retention.")
     typer.echo(f"Purged {records} expired idempotency records.")
+
+
+@platform_keys.command("create")
+def platform_keys_create(
+    name: Annotated[str, typer.Option(help="What the key is for.", callback=_name)],
+) -> None:
+    """Create a platform key (scope `platform`) and print it (shown once). It creates, lists
+    and deactivates organizations over HTTP (`/v1/platform/organizations`) and reads no
+    organization's data. Revoke it with `calling keys revoke KEY --org <platform org>`."""
+    from service.organizations.service import create_api_key, platform_organization
+
+    with _session(get_settings()) as session, session.begin():
+        org = platform_organization(session)
+        key, token = create_api_key(session, org.org_id, name, [Scope.platform])
+        key_id, org_id = key.id, org.org_id
+    typer.echo(f"Platform key {key_id} of {org_id} created (shown once): {token}")
 
 
 @app.command()

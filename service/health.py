@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from service.http import Schema
 
-router = APIRouter(tags=["Operations"])
+router = APIRouter(tags=["Operations"], include_in_schema=False)  # not the integrators' contract
 
 
 class HealthStatus(Schema):

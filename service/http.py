@@ -75,6 +75,7 @@ def cursor_field(*example_key: Any) -> Any:
     return Field(
         None,
         max_length=MAX_CURSOR_LENGTH,
+        pattern=r"^[A-Za-z0-9_-]+$",  # base64url, unpadded (`encode_cursor`)
         description="Opaque cursor from a previous page's `next_cursor`.",
         examples=[encode_cursor(example_key)],
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from service.errors import _routes
 from service.ids import ID_LENGTH
 from service.responses import Problem
 from service.types import DAY_LENGTH, MAX_TIMESTAMP_LENGTH
+from service.workflow import STEP_DESCRIPTIONS
 
 SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi" / "openapi.json"
 
@@ -31,7 +33,12 @@ _HEADER_DOCS: dict[int, dict[str, Any]] = {
     401: {
         "WWW-Authenticate": {
             "description": "The authentication scheme to use.",
-            "schema": {"type": "string", "maxLength": 100, "examples": ['Bearer realm="calling"']},
+            "schema": {
+                "type": "string",
+                "maxLength": 100,
+                "pattern": "^Bearer( .*)?$",
+                "examples": ['Bearer realm="calling"'],
+            },
         }
     },
     409: {"Retry-After": _RETRY_AFTER},
@@ -79,6 +86,21 @@ RATE_LIMIT_HEADERS: dict[str, dict[str, Any]] = {
         },
     },
 }
+# Every response carries the request id (service.middleware): the client's `X-Request-Id`
+# when it is valid, otherwise one the service made. Logs hold it, so quote it to support.
+REQUEST_ID_HEADER: dict[str, Any] = {
+    "description": "The id of this request: your `X-Request-Id` when it has 1–128 of "
+    "`A-Z a-z 0-9 . _ : -`, otherwise one the service made. Our logs hold it; quote it "
+    "when you ask for support.",
+    "schema": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 128,
+        "pattern": "^[A-Za-z0-9._:-]{1,128}$",
+        "examples": ["6f1d3c0e9b2a4e58a1c7d2f0b3e4a5c6"],
+    },
+}
+
 # Refused before an organization is known, so without RateLimit fields: no or a bad key (401;
 # counted against the client address instead). Everything else — malformed JSON (400), a body
 # too large (413) or not JSON (415), a missing `If-Match` (428) — comes after the key and its
@@ -166,6 +188,27 @@ def _string_lengths(node: Any) -> None:
             _string_lengths(child)
 
 
+def _enum_varname(value: str) -> str:
+    """`-score` → `SCORE_DESC`, `feedback:submit` → `FEEDBACK_SUBMIT`."""
+    descending = value.startswith("-")
+    name = re.sub(r"[^0-9A-Za-z]+", "_", value.lstrip("-")).strip("_").upper()
+    return f"{name}_DESC" if descending else name
+
+
+def _enum_varnames(node: Any) -> None:
+    """`x-enum-varnames` on every string enum, so generated clients name each member after
+    its value (`SortKey.SCORE_DESC`, not `SortKey.VALUE_1`)."""
+    if isinstance(node, dict):
+        values = node.get("enum")
+        if isinstance(values, list) and values and all(isinstance(v, str) for v in values):
+            node["x-enum-varnames"] = [_enum_varname(v) for v in values]
+        for child in node.values():
+            _enum_varnames(child)
+    elif isinstance(node, list):
+        for child in node:
+            _enum_varnames(child)
+
+
 def _document_rate_limits(operation: dict[str, Any]) -> None:
     """The RateLimit fields on each 2xx and 4xx response of an operation that needs an API
     key (the rate limit counts per organization), except those refused before the key is
@@ -179,6 +222,53 @@ def _document_rate_limits(operation: dict[str, Any]) -> None:
         response["headers"] = {
             **response.get("headers", {}),
             **{name: {"$ref": f"#/components/headers/{name}"} for name in RATE_LIMIT_HEADERS},
+        }
+
+
+def _resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        schema = spec["components"]["schemas"][name]
+    return schema
+
+
+def example_of(spec: dict[str, Any], schema: dict[str, Any], depth: int = 0) -> Any:
+    """A value of `schema` built from the examples of its fields (each documented)."""
+    schema = _resolve(spec, schema)
+    if "examples" in schema and (depth > 0 or "properties" not in schema):
+        return copy.deepcopy(schema["examples"][0])
+    if "enum" in schema:
+        return schema["enum"][0]
+    if "properties" in schema and depth < 8:
+        return {
+            name: example_of(spec, field, depth + 1) for name, field in schema["properties"].items()
+        }
+    for branch in schema.get("anyOf", []):
+        if _resolve(spec, branch).get("type") != "null":
+            return example_of(spec, branch, depth + 1)
+    return None
+
+
+def _describe_operation(spec: dict[str, Any], operation: dict[str, Any]) -> None:
+    """Its place in the workflow, a named example of its request body, and for a `POST` an
+    `Idempotency-Key` example of its own (a tool that sends the examples must not reuse one
+    key for different requests)."""
+    operation_id = operation.get("operationId", "")
+    if not operation.get("description") and operation_id in STEP_DESCRIPTIONS:
+        operation["description"] = STEP_DESCRIPTIONS[operation_id]
+    for parameter in operation.get("parameters", []):
+        if parameter.get("name") == "Idempotency-Key":
+            key = str(uuid.uuid5(uuid.NAMESPACE_URL, f"calling:{operation_id}"))
+            parameter["schema"]["examples"] = [key]
+    content = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    if content is not None and "examples" not in content:
+        schema = _resolve(spec, content["schema"])
+        content["examples"] = {
+            operation_id: {
+                "summary": schema.get("title", operation_id),
+                "description": schema.get("description", ""),
+                "value": example_of(spec, content["schema"]),
+            }
         }
 
 
@@ -236,6 +326,8 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         routes=app.routes,
         tags=app.openapi_tags,
         servers=app.servers,
+        contact=app.contact,
+        license_info=app.license_info,
     )
     components = spec.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
@@ -244,6 +336,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         schemas[name] = definition
     schemas["Problem"] = problem_schema
     components.setdefault("headers", {}).update(copy.deepcopy(RATE_LIMIT_HEADERS))
+    components["headers"]["X-Request-Id"] = copy.deepcopy(REQUEST_ID_HEADER)
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
     for path_item in spec.get("paths", {}).values():
@@ -261,10 +354,19 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                     if int(code) == 422:
                         response["description"] = "Invalid or unknown fields; see `errors`."
             _document_rate_limits(operation)
+            for response in responses.values():
+                response["headers"] = {
+                    "X-Request-Id": {"$ref": "#/components/headers/X-Request-Id"},
+                    **response.get("headers", {}),
+                }
     _integer_bounds(spec)
     _integer_formats(spec)
     _string_lengths(spec)
+    _enum_varnames(spec)
     _publish_required_scopes(app, spec)
+    for path_item in spec.get("paths", {}).values():
+        for operation in path_item.values():
+            _describe_operation(spec, operation)
     return spec
 
 

@@ -10,7 +10,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field, TypeAdapter
 
 _SINGLE_LINE = r"^[^\x00-\x1f\x7f]*$"
 _MULTI_LINE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
@@ -66,6 +66,17 @@ _unicode = AfterValidator(_valid_unicode)
 # The largest value of an `Integer` column: the bound of counts and revision numbers.
 INT32_MAX = 2_147_483_647
 Count = Annotated[int, Field(ge=0, le=INT32_MAX)]
+# The version of a resource that has an `ETag`: the ETag is this number in quotes.
+ResourceRevision = Annotated[
+    int,
+    Field(
+        ge=1,
+        le=INT32_MAX,
+        description="The version of this object, +1 per change; its `ETag` is this number in "
+        'quotes, so send `If-Match: "<revision>"` to change it.',
+        examples=[1],
+    ),
+]
 
 
 def _json_number(value: object) -> object:
@@ -112,3 +123,11 @@ Email = Annotated[
     _unicode,
 ]
 Reference = Annotated[str, Field(min_length=1, max_length=255, pattern=_SINGLE_LINE), _unicode]
+
+
+_TIMESTAMP: TypeAdapter[datetime] = TypeAdapter(datetime)
+
+
+def rfc3339(moment: datetime) -> str:
+    """A timestamp as every JSON body writes it (`2025-01-31T09:30:00Z`), for CSV cells."""
+    return str(_TIMESTAMP.dump_python(moment, mode="json"))

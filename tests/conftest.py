@@ -25,7 +25,11 @@ from service.auth import Scope
 from service.db import make_engine, make_sessionmaker
 from service.migrate import upgrade
 from service.models import Base
-from service.organizations.service import create_api_key, create_organization
+from service.organizations.service import (
+    create_api_key,
+    create_organization,
+    platform_organization,
+)
 from service.settings import Settings
 
 PG_ADMIN_URL = os.environ.get(
@@ -165,7 +169,11 @@ def make_tenant(engine: Engine, name: str) -> Tenant:
         keys = {
             scope.value: create_api_key(session, org.org_id, f"{scope} key", [scope])[1]
             for scope in Scope
+            if scope is not Scope.platform  # only the platform organization's keys have it
         }
+        # The deployment's platform key, so every scope can be tried against this tenant.
+        platform = platform_organization(session).org_id
+        keys["platform"] = create_api_key(session, platform, "platform", [Scope.platform])[1]
         return Tenant(org_id=org.org_id, admin_key=keys["admin"], keys=keys)
 
 
@@ -177,3 +185,11 @@ def tenant(db: Engine) -> Tenant:
 @pytest.fixture
 def other_tenant(db: Engine) -> Tenant:
     return make_tenant(db, "Org B")
+
+
+@pytest.fixture
+def platform_key(db: Engine) -> str:
+    """A platform key (what `calling platform-keys create` prints)."""
+    with make_sessionmaker(db)() as session, session.begin():
+        org = platform_organization(session)
+        return create_api_key(session, org.org_id, "Platform key", [Scope.platform])[1]

@@ -172,6 +172,17 @@ def before_call(context: HookContext, case: Case, kwargs: dict[str, Any]) -> Non
     path_parameters = case.path_parameters or {}
     if spare_key and case.path.endswith("/revoke") and path_parameters.get("key_id") == own_key:
         path_parameters["key_id"] = spare_key
+    # The platform operations take the platform key in place of the run's organization key
+    # (a missing or deliberately invalid key is left as it is, for the authentication
+    # checks), and deactivating the organization the run authenticates with would end the
+    # run in 401s: deactivate the seeded spare organization instead.
+    platform_token = os.environ.get("CALLING_ST_PLATFORM_TOKEN")
+    own_token = f"Bearer {os.environ.get('CALLING_ST_TOKEN')}"
+    if platform_token and case.path.startswith("/v1/platform/"):
+        if case.headers and case.headers.get("Authorization") == own_token:
+            case.headers["Authorization"] = f"Bearer {platform_token}"
+        if path_parameters.get("org_id") == os.environ.get("CALLING_ST_ORG_ID"):
+            path_parameters["org_id"] = os.environ.get("CALLING_ST_SPARE_ORG_ID", "")
 
     body = case.body
     _use_seeded_references(body)

@@ -142,3 +142,26 @@ def test_a_configuration_error_is_one_line_naming_the_setting_never_the_value(
     assert (result.stdout + result.stderr).strip().splitlines() == [
         "configuration error: CALLING_MAX_BODY_BYTES: Input should be greater than or equal to 1024"
     ]
+
+
+def test_a_platform_key_from_the_cli_onboards_a_customer_over_http(tmp_path: Path) -> None:
+    from tests.live_server import live_server
+
+    env = _env(tmp_path)
+    subprocess.run([CALLING, "migrate"], cwd=tmp_path, env=env, check=True, capture_output=True)
+    printed = subprocess.run(
+        [CALLING, "platform-keys", "create", "--name", "Onboarding"],
+        cwd=tmp_path, env=env, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    key = re.search(r"csk_\w+", printed)
+    assert key, printed
+    with live_server(env["CALLING_DATABASE_URL"], tmp_path / "server.log") as base:
+        platform = {"Authorization": f"Bearer {key.group(0)}"}
+        created = httpx.post(
+            f"{base}/v1/platform/organizations", json={"name": "Acme AB"}, headers=platform
+        )
+        assert created.status_code == 201, created.text
+        admin = {"Authorization": f"Bearer {created.json()['admin_key']['key']}"}
+        org = httpx.get(f"{base}/v1/organization", headers=admin)
+        assert org.status_code == 200 and org.json()["name"] == "Acme AB"
+        assert httpx.get(f"{base}/v1/people", headers=platform).status_code == 403

@@ -166,7 +166,15 @@ def seed(database_url: str) -> dict[str, str]:
             _seed_reflections(session, leader)
             _seed_feedback(session, org, manager.id, leader.id, settings)
             _seed_closed_period(session, org, leader.id, settings)
+            platform = organizations_service.platform_organization(session)
+            platform_token = create_api_key(
+                session, platform.org_id, "schemathesis platform", [Scope.platform]
+            )[1]
+            spare_org = organizations_service.create_organization(session, "Spare AB").org_id
         return {  # for tests/schemathesis_hooks.py
+            "CALLING_ST_PLATFORM_TOKEN": platform_token,
+            "CALLING_ST_ORG_ID": org.org_id,
+            "CALLING_ST_SPARE_ORG_ID": spare_org,
             "CALLING_ST_TOKEN": token,
             "CALLING_ST_KEY_ID": key.id,
             "CALLING_ST_SPARE_KEY_ID": SPARE_KEY_ID,

@@ -7,7 +7,7 @@ from fastapi.responses import PlainTextResponse
 
 from service.observability.metrics import CONTENT_TYPE, HttpMetrics
 
-router = APIRouter(tags=["Operations"])
+router = APIRouter(tags=["Operations"], include_in_schema=False)  # not the integrators' contract
 
 _EXAMPLE = """\
 # HELP calling_http_requests_total HTTP requests handled, by method, route template and status code.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKeyConstraint, Integer, String
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKeyConstraint, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db import Base, TenantMixin, TimestampMixin
@@ -22,6 +22,11 @@ class Organization(TenantMixin, TimestampMixin, Base):
 
     name: Mapped[str] = mapped_column(String(200))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The one platform organization holds the platform keys (`calling platform-keys create`)
+    # and nothing else; it is never listed, and its keys only manage organizations.
+    is_platform: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A deactivated organization's keys stop working at once; its data is kept.
+    deactivated_at: Mapped[datetime | None] = mapped_column(default=None)
 
     period_months: Mapped[int] = mapped_column(default=3)
     prior_weight: Mapped[float] = mapped_column(default=3.0)

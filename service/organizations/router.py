@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 
-from service.auth import Admin, Reader
+from service.auth import Admin, Reader, Scope
 from service.db import SessionDep
 from service.http import IfMatchHeader, Page, PageQuery, check_if_match, set_etag
 from service.ids import id_pattern
@@ -109,7 +109,8 @@ def list_api_keys(principal: Admin, session: SessionDep, page: PageQuery) -> Pag
 def create_api_key(
     principal: Admin, session: SessionDep, body: ApiKeyCreate, response: Response
 ) -> ApiKeyCreated:
-    key, token = service.create_api_key(session, principal.org_id, body.name, body.scopes)
+    scopes = [Scope(s.value) for s in body.scopes]
+    key, token = service.create_api_key(session, principal.org_id, body.name, scopes)
     response.headers["Location"] = f"/v1/api-keys/{key.id}"
     set_etag(response, 1 if key.revoked_at is None else 2)
     return ApiKeyCreated(**service.key_out(key).model_dump(), key=token)

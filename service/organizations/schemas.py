@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field, WithJsonSchema, model_validator
@@ -151,6 +152,13 @@ class OrganizationOut(Schema):
         examples=["org_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
     )
     name: Name = Field(description="Display name.", examples=["Acme AB"])
+    revision: int = Field(
+        ge=1,
+        le=2_147_483_647,
+        description="The version of this organization; its `ETag` is this number in quotes, "
+        'so send `If-Match: "<revision>"` to change it.',
+        examples=[1],
+    )
     settings: OrganizationSettings = Field(
         description="Scoring and privacy settings.", examples=[_SETTINGS_EXAMPLE]
     )
@@ -171,11 +179,20 @@ class OrganizationPatch(Schema):
     )
 
 
+class KeyScope(StrEnum):
+    """A scope an organization's key can be given (`platform` keys come from the CLI only)."""
+
+    read = "read"
+    write = "write"
+    admin = "admin"
+    feedback_submit = "feedback:submit"
+
+
 class ApiKeyCreate(Schema):
     """A new API key."""
 
     name: Name = Field(description="What the key is for.", examples=["HR sync (production)"])
-    scopes: list[Scope] = Field(
+    scopes: list[KeyScope] = Field(
         min_length=1,
         max_length=4,
         description="`read`; `write` (implies read and `feedback:submit`); `admin` (implies "
@@ -237,5 +254,73 @@ class ApiKeyCreated(ApiKeyOut):
         examples=[
             "csk_01JD5ZQ8W4M3KXHNB7T2C9V6RE_01JD5ZQ8W4M3KXHNB7T2C9V6RF_"
             "0123456789abcdef0123456789abcdef01234567"
+        ],
+    )
+
+
+class TenantOut(Schema):
+    """A customer organization, as the platform sees it (never its data)."""
+
+    id: str = Field(
+        pattern=id_pattern("org"),
+        description="Organization id.",
+        examples=["org_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+    )
+    name: Name = Field(description="Display name.", examples=["Acme AB"])
+    revision: int = Field(
+        ge=1, le=2_147_483_647, description="The version of this organization.", examples=[1]
+    )
+    created_at: datetime = Field(
+        description="When the organization was created.", examples=["2025-01-02T10:00:00Z"]
+    )
+    updated_at: datetime = Field(
+        description="When it last changed.", examples=["2025-02-11T16:20:00Z"]
+    )
+    deactivated_at: datetime | None = Field(
+        description="When it was deactivated (its keys stopped working); `null` while active.",
+        examples=[None],
+    )
+
+
+class TenantCreate(Schema):
+    """A new customer organization and the name of its first admin key."""
+
+    name: Name = Field(description="The organization's display name.", examples=["Acme AB"])
+    admin_key_name: Name = Field(
+        "Initial admin key",
+        description="What its first admin key is for.",
+        examples=["Acme AB: HR platform integration"],
+    )
+
+
+class TenantCreated(Schema):
+    """The new organization and its first admin key, with the key's secret: shown this once."""
+
+    organization: TenantOut = Field(
+        description="The new organization.",
+        examples=[
+            {
+                "id": "org_01JD5ZQ8W4M3KXHNB7T2C9V6RE",
+                "name": "Acme AB",
+                "revision": 1,
+                "created_at": "2025-01-02T10:00:00Z",
+                "updated_at": "2025-01-02T10:00:00Z",
+                "deactivated_at": None,
+            }
+        ],
+    )
+    admin_key: ApiKeyCreated = Field(
+        description="Its first API key, scope `admin`; works at once. Shown once: store it now.",
+        examples=[
+            {
+                "id": "key_01JD5ZQ8W4M3KXHNB7T2C9V6RF",
+                "name": "Initial admin key",
+                "scopes": ["admin"],
+                "prefix": "csk_01JD5ZQ8W4M3KXHNB7T2C9V6RE_01JD5ZQ8",
+                "created_at": "2025-01-02T10:00:00Z",
+                "revoked_at": None,
+                "key": "csk_01JD5ZQ8W4M3KXHNB7T2C9V6RE_01JD5ZQ8W4M3KXHNB7T2C9V6RF_"
+                "0123456789abcdef0123456789abcdef01234567",
+            }
         ],
     )

@@ -19,6 +19,7 @@ from service.organizations.schemas import (
     OrganizationOut,
     OrganizationPatch,
     OrganizationSettings,
+    TenantOut,
 )
 from service.reflection_prompts.builtin import seed_built_in_prompts
 from service.trust.periods import (
@@ -41,9 +42,21 @@ def to_out(org: Organization) -> OrganizationOut:
     return OrganizationOut(
         id=org.org_id,
         name=org.name,
+        revision=org.version,
         settings=settings_of(org),
         created_at=org.created_at,
         updated_at=org.updated_at,
+    )
+
+
+def tenant_out(org: Organization) -> TenantOut:
+    return TenantOut(
+        id=org.org_id,
+        name=org.name,
+        revision=org.version,
+        created_at=org.created_at,
+        updated_at=org.updated_at,
+        deactivated_at=org.deactivated_at,
     )
 
 
@@ -69,6 +82,44 @@ def create_organization(session: Session, name: str) -> Organization:
     session.flush()
     seed_built_in_prompts(session, org.org_id)
     return org
+
+
+PLATFORM_NAME = "Platform"
+
+
+def platform_organization(session: Session) -> Organization:
+    """The one organization that holds the platform keys, created on first use."""
+    org = session.scalar(select(Organization).where(Organization.is_platform.is_(True)).limit(1))
+    if org is None:
+        org = Organization(org_id=new_id("org"), name=PLATFORM_NAME, is_platform=True)
+        session.add(org)
+        session.flush()
+    return org
+
+
+def get_tenant(session: Session, org_id: str) -> Organization:
+    """A customer organization (never the platform's own), for the platform operations."""
+    org = session.get(Organization, org_id)
+    if org is None or org.is_platform:
+        raise NotFound(f"No organization {org_id}.")
+    return org
+
+
+def list_tenants(
+    session: Session, page: PageParams, include_deactivated: bool
+) -> tuple[list[Organization], str | None]:
+    stmt = select(Organization).where(Organization.is_platform.is_(False))
+    if not include_deactivated:
+        stmt = stmt.where(Organization.deactivated_at.is_(None))
+    return paginate(session, stmt, [Organization.org_id], page, lambda o: [o.org_id])
+
+
+def deactivate_organization(session: Session, org: Organization) -> None:
+    """Its keys stop working at once (`service.auth`); its data is kept."""
+    if org.deactivated_at is None:
+        org.deactivated_at = utcnow()
+        org.updated_at = org.deactivated_at
+        session.flush()
 
 
 def get_organization(session: Session, org_id: str) -> Organization:
@@ -106,6 +157,14 @@ def create_api_key(
     session: Session, org_id: str, name: str, scopes: Iterable[Scope]
 ) -> tuple[ApiKey, str]:
     name = _NAME.validate_python(name)
+    org = get_organization(session, org_id)
+    wanted = {Scope(s) for s in scopes}
+    allowed = wanted == {Scope.platform} if org.is_platform else Scope.platform not in wanted
+    if not allowed:
+        raise Unprocessable(
+            "The `platform` scope is for platform keys only, and a platform key has no other.",
+            errors=[{"field": "scopes", "message": "`platform` cannot be combined or granted"}],
+        )
     key_id = new_id("key")
     token, secret_hash = new_key_material(org_id, key_id)
     key = ApiKey(
@@ -152,7 +211,9 @@ def all_api_keys(session: Session, org_id: str) -> list[ApiKey]:
 
 
 def any_organization(session: Session) -> bool:
-    return session.scalar(select(Organization.org_id).limit(1)) is not None
+    """Whether a customer organization exists (the platform's own does not count)."""
+    stmt = select(Organization.org_id).where(Organization.is_platform.is_(False)).limit(1)
+    return session.scalar(stmt) is not None
 
 
 def revoke_api_key(session: Session, key: ApiKey) -> None:

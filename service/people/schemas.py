@@ -8,7 +8,7 @@ from pydantic import ConfigDict, Field
 
 from service.http import Schema, omittable
 from service.ids import id_pattern
-from service.types import Email, ExternalId, Name, ShortLine
+from service.types import Email, ExternalId, Name, ResourceRevision, ShortLine
 
 PersonId = Annotated[
     str,
@@ -86,6 +86,7 @@ class PersonOut(Schema):
         description="Their manager's person id.",
         examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RF"],
     )
+    revision: ResourceRevision = Field(validation_alias="version")
     created_at: datetime = Field(
         description="When Calling first stored this person.", examples=["2025-01-15T09:30:00Z"]
     )

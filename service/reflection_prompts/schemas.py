@@ -9,7 +9,7 @@ from pydantic import Field
 from service.http import Schema, omittable
 from service.ids import id_pattern
 from service.reflections.fields import JSON_INTEGER
-from service.types import Statement
+from service.types import ResourceRevision, Statement
 
 PromptIdField = Annotated[
     str,
@@ -80,6 +80,7 @@ class PromptOut(Schema):
         examples=["active"],
     )
     position: Position = Field(description="Order among the prompts (ascending).", examples=[1])
+    revision: ResourceRevision
     created_at: datetime = Field(
         description="When the prompt was added.", examples=["2026-01-15T09:30:00Z"]
     )

@@ -24,6 +24,7 @@ def to_out(prompt: ReflectionPrompt) -> PromptOut:
         key=prompt.built_in_key,
         status=PromptStatus(prompt.status),
         position=prompt.position,
+        revision=prompt.version,
         created_at=prompt.created_at,
         updated_at=prompt.updated_at,
     )

@@ -11,7 +11,7 @@ from service.http import Schema, omittable
 from service.ids import id_pattern
 from service.reflection_prompts.schemas import PromptIdField
 from service.reflections.fields import JSON_INTEGER, Day, JsonBool
-from service.types import INT32_MAX, LongText, Statement
+from service.types import INT32_MAX, LongText, ResourceRevision, Statement
 
 ReflectionIdField = Annotated[
     str,
@@ -221,6 +221,7 @@ class ReflectionOut(Schema):
     submitted_at: datetime | None = Field(
         description="When it was submitted; `null` in a draft.", examples=[None]
     )
+    revision: ResourceRevision
     created_at: datetime = Field(
         description="When the reflection was started.", examples=["2026-09-28T08:00:00Z"]
     )

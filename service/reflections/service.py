@@ -152,6 +152,7 @@ def to_outs(session: Session, reflections: Sequence[Reflection]) -> list[Reflect
             answers=answers[r.id],
             notes=r.notes,
             submitted_at=r.submitted_at,
+            revision=r.version,
             created_at=r.created_at,
             updated_at=r.updated_at,
         )

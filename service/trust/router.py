@@ -16,7 +16,7 @@ from service.responses import READ
 from service.routing import CallingRoute
 from service.trust import service
 from service.trust.schemas import MAX_HISTORY_PERIODS, LeaderScore, TrustHistory, TrustScore
-from service.types import AwareDatetime
+from service.types import AwareDatetime, rfc3339
 
 router = APIRouter(prefix="/v1", tags=["Trust"], route_class=CallingRoute)
 
@@ -147,8 +147,8 @@ def _csv(rows: list[LeaderScore]) -> str:
                     o.interval.upper if o.interval else None,
                     o.favorability,
                     o.followers,
-                    r.period.start.isoformat(),
-                    r.period.end.isoformat(),
+                    rfc3339(r.period.start),
+                    rfc3339(r.period.end),
                 )
             ]
         )
@@ -185,6 +185,44 @@ def prefers_csv(accept: str | None) -> bool:
         return False
     csv_q = _quality(accept, "text/csv")
     return csv_q > 0 and csv_q > _quality(accept, "application/json")
+
+
+_CSV_EXAMPLE = (
+    ",".join(CSV_COLUMNS) + "\r\n"
+    "per_01JD5ZQ8W4M3KXHNB7T2C9V6RE,Ada Lindqvist,leader,12,71.4,66.0,76.8,0.75,9,"
+    "2026-10-01T00:00:00Z\r\n"
+)
+
+
+@router.get(
+    "/trust-scores/export",
+    operation_id="export_trust_scores",
+    summary="Every leader's current score and stage as one CSV file",
+    description="Step 5 of the workflow, for HR analytics: the rows of `list_trust_scores` "
+    "(all of them, no paging) as `text/csv` with a header row; suppressed figures are empty "
+    "cells, timestamps are RFC 3339 UTC (`Z`), and a cell that a spreadsheet would run as a "
+    "formula is prefixed with `'`.",
+    response_class=Response,
+    responses={
+        **READ,
+        200: {
+            "description": "All leaders of your organization as CSV.",
+            "content": {
+                "text/csv": {"schema": {"type": "string"}, "example": _CSV_EXAMPLE},
+            },
+        },
+    },
+)
+def export_trust_scores(
+    principal: Reader,
+    session: SessionDep,
+    sort: Annotated[
+        SortKey, Query(description="`score`, `-score`, `name` or `stage`.", examples=["-score"])
+    ] = (SortKey.score_desc),
+) -> Response:
+    org = get_organization(session, principal.org_id)
+    rows = _sorted(service.overview(session, org, utcnow()), sort)
+    return Response(_csv(rows), media_type="text/csv; charset=utf-8")
 
 
 @router.get(

@@ -103,8 +103,10 @@ def test_every_app_has_its_own_registry(tmp_path: Path) -> None:
     engine.dispose()
 
 
-def test_metrics_is_documented_as_plain_text(client: TestClient) -> None:
-    operation = client.get("/openapi.json").json()["paths"]["/metrics"]["get"]
-    assert operation["operationId"] == "metrics"
-    assert operation["tags"] == ["Operations"]
-    assert "text/plain" in operation["responses"]["200"]["content"]
+def test_metrics_is_plain_text_and_not_part_of_the_integrators_contract(
+    client: TestClient,
+) -> None:
+    # Probes and metrics are for the operator (README), not for integrators' clients.
+    assert "/metrics" not in client.get("/openapi.json").json()["paths"]
+    response = client.get("/metrics")
+    assert response.headers["content-type"].startswith("text/plain")

@@ -53,6 +53,7 @@ class Seeded:
 def seed(client: TestClient, tenant: Tenant, marker: str, external: str = "E") -> Seeded:
     s = Seeded(marker)
     h = tenant.headers("admin")
+    s.add("org", tenant.org_id)  # the platform operations take an organization id
 
     def post(path: str, body: Any) -> dict[str, Any]:
         key = f"seed-{len(s.requests)}"

@@ -202,6 +202,14 @@ def fill(template: Any, ids: list[str]) -> Any:
     return template
 
 
+def organization_operations(spec: dict[str, Any]) -> Iterator[Operation]:
+    """The operations an organization's keys are for: all but the platform's (tenants over
+    HTTP), which no organization key reaches (403; tests/platform)."""
+    for op in operations(spec):
+        if op.op.get("x-required-scope") != "platform":
+            yield op
+
+
 def operations(spec: dict[str, Any]) -> Iterator[Operation]:
     """Every operation of the spec, with its id slots: path, query, then body."""
     for path, item in spec["paths"].items():

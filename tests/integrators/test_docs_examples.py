@@ -1,0 +1,52 @@
+"""Every `sh` block of a page of `docs/` that calls the API (`curl`) runs, in order, as one
+`bash -euo pipefail` script against a live service: the examples cannot rot."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from tests.live_server import REPO, live_server
+
+DOCS = REPO / "docs"
+_BLOCK = re.compile(r"^```sh\n(.*?)^```", re.DOTALL | re.MULTILINE)
+
+
+def pages_with_calls() -> list[Path]:
+    return sorted(p for p in DOCS.glob("*.md") if "curl " in "".join(_BLOCK.findall(p.read_text())))
+
+
+def test_the_integrators_guide_has_curl_examples() -> None:
+    assert DOCS / "integrators-guide.md" in pages_with_calls()
+
+
+@pytest.mark.parametrize("page", pages_with_calls(), ids=lambda p: p.name)
+def test_every_example_of_the_page_runs_against_the_live_service(
+    page: Path, database_url: str, db: Engine, platform_key: str, tmp_path: Path
+) -> None:
+    blocks = _BLOCK.findall(page.read_text())
+    script = "set -euo pipefail\n" + "\n".join(blocks)
+    with live_server(database_url, tmp_path / "server.log") as base:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CALLING_")}
+        env |= {
+            "BASE": base,
+            "PLATFORM_KEY": platform_key,
+            "CALLING_DATABASE_URL": database_url,  # for the `calling` commands of the page
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        }
+        result = subprocess.run(
+            ["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True,
+            timeout=120, check=False,
+        )  # fmt: skip
+    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+    if page.name == "integrators-guide.md":
+        lines = result.stdout.splitlines()
+        assert lines[-1] == "401", result.stdout  # the deactivated organization's key
+        csv_rows = (tmp_path / "trust-scores.csv").read_text().splitlines()
+        assert csv_rows[0].startswith("leader_id,") and len(csv_rows) == 2, csv_rows

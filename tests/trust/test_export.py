@@ -1,0 +1,41 @@
+"""`export_trust_scores`: the overview as its own CSV operation, timestamps as in JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import Tenant
+from tests.trust.test_trust_scenario import give, person
+
+
+def test_the_export_is_every_row_of_the_overview_as_csv_with_z_timestamps(
+    client: TestClient, tenant: Tenant
+) -> None:
+    high, low = person(client, tenant, "=HYPERLINK(1)"), person(client, tenant, "Low")
+    for ref in ("a", "b", "c"):
+        give(client, tenant, high, ref, 5)
+        give(client, tenant, low, ref, 2)
+    listed = client.get("/v1/trust-scores", headers=tenant.headers("read")).json()["data"]
+    exported = client.get("/v1/trust-scores/export", headers=tenant.headers("read"))
+    assert exported.status_code == 200, exported.text
+    assert exported.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    assert [r["leader_id"] for r in rows] == [r["leader_id"] for r in listed]
+    assert rows[0]["display_name"] == "'=HYPERLINK(1)"
+    stamps = [r["published_at"] for r in rows if r["published_at"]]
+    json_stamps = [r["published_at"] for r in listed if r["published_at"]]
+    assert stamps and stamps == json_stamps  # one format: the JSON's, `Z` and all
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", s) for s in stamps)
+    ascending = client.get(
+        "/v1/trust-scores/export", params={"sort": "score"}, headers=tenant.headers("read")
+    )
+    assert [r["leader_id"] for r in csv.DictReader(io.StringIO(ascending.text))] == [low, high]
+
+
+def test_the_export_needs_the_read_scope(client: TestClient, tenant: Tenant) -> None:
+    response = client.get("/v1/trust-scores/export", headers=tenant.headers("feedback:submit"))
+    assert response.status_code == 403
