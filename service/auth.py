@@ -17,6 +17,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
@@ -97,14 +98,22 @@ PRINCIPAL_STATE = "principal"
 
 def _lookup(session: Session, token: str) -> Principal | None:
     parsed = _parse(token)
-    key = session.get(ApiKey, (parsed[0], parsed[1])) if parsed else None
+    row = (
+        session.execute(
+            select(ApiKey, Organization.deactivated_at)
+            .join(Organization, Organization.org_id == ApiKey.org_id)
+            .where(ApiKey.org_id == parsed[0], ApiKey.id == parsed[1])
+        ).first()
+        if parsed
+        else None
+    )  # one statement: the key and whether its organization is deactivated
+    key = row[0] if row is not None else None
     secret = parsed[2] if parsed else ""
     stored = key.secret_hash if key is not None else _DUMMY_HASH
     matches = hmac.compare_digest(stored, hash_secret(secret))
-    if key is None or not matches or key.revoked_at is not None:
+    if key is None or row is None or not matches or key.revoked_at is not None:
         return None
-    org = session.get(Organization, key.org_id)
-    if org is None or org.deactivated_at is not None:
+    if row[1] is not None:  # the organization is deactivated
         return None
     return Principal(org_id=key.org_id, key_id=key.id, scopes=frozenset(key.scopes))
 
