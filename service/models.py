@@ -2,7 +2,9 @@
 
 from service.beliefs.models import Belief, BeliefRevision
 from service.db import Base
+from service.events.models import Event, EventCounter
 from service.feedback.models import Feedback, FeedbackBeliefRating
+from service.feedback_requests.models import FeedbackRequest, FeedbackRequestRecipient
 from service.idempotency.models import IdempotencyRecord
 from service.organizations.models import ApiKey, Organization
 from service.people.models import Person
@@ -20,14 +22,19 @@ from service.trust.models import (
     TrustContribution,
     TrustRefresh,
 )
+from service.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApiKey",
     "Base",
     "Belief",
     "BeliefRevision",
+    "Event",
+    "EventCounter",
     "Feedback",
     "FeedbackBeliefRating",
+    "FeedbackRequest",
+    "FeedbackRequestRecipient",
     "IdempotencyRecord",
     "OrgPriorState",
     "Organization",
@@ -41,4 +48,6 @@ __all__ = [
     "TrustCellState",
     "TrustContribution",
     "TrustRefresh",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

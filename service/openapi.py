@@ -235,6 +235,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         routes=app.routes,
         tags=app.openapi_tags,
         servers=app.servers,
+        webhooks=app.webhooks.routes,
     )
     components = spec.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
@@ -260,6 +261,12 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                     if int(code) == 422:
                         response["description"] = "Invalid or unknown fields; see `errors`."
             _document_rate_limits(operation)
+    for path_item in spec.get("webhooks", {}).values():  # what the receiver answers us
+        for operation in path_item.values():
+            operation["responses"] = {
+                "200": {"description": "Any 2xx acknowledges the delivery; else it is retried."},
+                "410": {"description": "Gone: the endpoint is disabled, nothing more is sent."},
+            }
     _integer_bounds(spec)
     _integer_formats(spec)
     _string_lengths(spec)

@@ -48,6 +48,14 @@ class Settings(BaseSettings):
         le=2_147_483_647,
         description="Of those, at most this many in any 1 s; 0: no cap.",
     )
+    webhooks_allow_loopback: bool = Field(
+        default=False,
+        description="TEST ONLY: let webhooks go to loopback receivers (also over http).",
+    )
+    run_worker: bool | None = Field(
+        default=None,
+        description="Run the webhook worker inside `calling serve` (default: on for SQLite).",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         default="INFO", description="Threshold of the JSON logs on stdout (case-insensitive)."
     )

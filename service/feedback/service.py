@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from service.beliefs.models import Belief
 from service.beliefs.schemas import BeliefStatus
 from service.errors import NotFound, Unprocessable
+from service.events.service import EventType, emit
 from service.feedback.models import Feedback, FeedbackBeliefRating
 from service.feedback.schemas import (
     AttributedRespondent,
@@ -91,6 +92,13 @@ def create_feedback(
     )
     session.flush()
     aggregates.record_response(session, org, feedback, now)
+    # A receipt only: ids, never who answered or what they said.
+    emit(
+        session,
+        org_id,
+        EventType.feedback_received,
+        {"id": feedback.id, "leader_id": feedback.leader_id},
+    )
     return feedback
 
 
@@ -160,6 +168,12 @@ def retract_feedback(
     feedback.retracted_at = now
     session.flush()
     aggregates.record_retraction(session, org, feedback, now)
+    emit(
+        session,
+        org.org_id,
+        EventType.feedback_retracted,
+        {"id": feedback.id, "leader_id": feedback.leader_id},
+    )
 
 
 def to_out(session: Session, feedback: Feedback, *, admin: bool) -> FeedbackOut:
