@@ -305,7 +305,6 @@ def answer(
         now,
     )
     recipient.status = ANSWERED
-    recipient.token_hash = ""
     if request.anonymous:
         recipient.person_id = recipient.reference = None
     else:
