@@ -2,7 +2,7 @@
 
 Revision ID: 7230963605e7
 Revises: ee0f5c4e59f9
-Create Date: 2026-11-30 01:31:36.647183
+Create Date: 2026-11-30 01:46:06.376301
 """
 
 from collections.abc import Sequence
@@ -100,7 +100,7 @@ def upgrade() -> None:
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('request_id', sa.String(length=32), nullable=False),
     sa.Column('person_id', sa.String(length=32), nullable=True),
-    sa.Column('reference', sa.String(length=255), nullable=True),
+    sa.Column('reference_key', sa.String(length=80), nullable=True),
     sa.Column('relationship', sa.String(length=32), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import String, cast, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -73,6 +73,30 @@ def emit_many(
 def emit(session: Session, org_id: str, type_: EventType, data: dict[str, Any]) -> Event:
     """Add one event (see `emit_many`)."""
     return emit_many(session, org_id, [(type_, data)])[0]
+
+
+def forget(session: Session, org_id: str, object_id: str) -> None:
+    """Erasure: drop the organization's events (and their pending deliveries) that name
+    `object_id`. The caller then emits the tombstone (`person.deleted`), the one event that
+    still names it, so that mirrors delete it too; it ages out with the feed."""
+    from service.webhooks.models import WebhookDelivery
+
+    naming = select(Event.seq).where(
+        Event.org_id == org_id, cast(Event.data, String).contains(object_id)
+    )
+    seqs = list(session.scalars(naming))
+    if not seqs:
+        return
+    session.execute(
+        delete(WebhookDelivery)
+        .where(WebhookDelivery.org_id == org_id, WebhookDelivery.event_seq.in_(seqs))
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        delete(Event)
+        .where(Event.org_id == org_id, Event.seq.in_(seqs))
+        .execution_options(synchronize_session=False)
+    )
 
 
 def list_events(

@@ -49,8 +49,16 @@ def _field(field: str, message: str) -> Unprocessable:
 
 
 def create_feedback(
-    session: Session, org: Organization, body: FeedbackCreate, secret: str, now: datetime
+    session: Session,
+    org: Organization,
+    body: FeedbackCreate,
+    secret: str,
+    now: datetime,
+    *,
+    pseudonym: str | None = None,
 ) -> Feedback:
+    """Record one response. `pseudonym`: the respondent key of an anonymous respondent whose
+    reference was only ever stored as that key (a campaign's outside contact)."""
     org_id = org.org_id
     if session.get(Person, (org_id, body.leader_id)) is None:
         raise _field("leader_id", f"no person {body.leader_id} in this organization")
@@ -65,6 +73,8 @@ def create_feedback(
         key = respondent_key(secret, org_id, f"person:{respondent_id}")
     elif body.respondent.reference is not None:
         key = respondent_key(secret, org_id, f"reference:{body.respondent.reference}")
+    elif pseudonym is not None:
+        key = pseudonym
     else:
         key = feedback_id
     _check_belief_ratings(session, org_id, body.leader_id, body.belief_ratings)

@@ -35,7 +35,7 @@ class FeedbackRequest(TenantMixin, TimestampMixin, Base):
 
 class FeedbackRequestRecipient(TenantMixin, Base):
     """One respondent asked, with the hash of their single-use token. Once an anonymous
-    request's respondent has answered, who they were is forgotten (person and reference
+    request's respondent has answered, who they were is forgotten (person and reference key
     cleared), so the rows never tell who answered."""
 
     __tablename__ = "feedback_request_recipients"
@@ -52,7 +52,9 @@ class FeedbackRequestRecipient(TenantMixin, Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     request_id: Mapped[str] = mapped_column(String(32))
     person_id: Mapped[str | None] = mapped_column(String(32), default=None)
-    reference: Mapped[str | None] = mapped_column(String(255), default=None)
+    # An outside contact: only the pseudonymous key of their reference (an HMAC under a key
+    # derived from the server secret, as anonymous feedback stores it), never the reference.
+    reference_key: Mapped[str | None] = mapped_column(String(80), default=None)
     relationship: Mapped[str] = mapped_column(String(32))
     token_hash: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default="pending")

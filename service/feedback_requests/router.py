@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
 from service.auth import Reader, Writer
 from service.db import SessionDep, utcnow
@@ -66,10 +66,15 @@ RequestDep = Annotated[FeedbackRequest, Depends(request_in_org)]
 )
 @secret_response
 def create_feedback_request(
-    principal: Writer, session: SessionDep, body: FeedbackRequestCreate, response: Response
+    principal: Writer,
+    session: SessionDep,
+    http_request: Request,
+    body: FeedbackRequestCreate,
+    response: Response,
 ) -> FeedbackRequestCreated:
     now = utcnow()
-    request, issued = service.create_request(session, principal.org_id, body, now)
+    secret = http_request.app.state.settings.secret_key.get_secret_value()
+    request, issued = service.create_request(session, principal.org_id, body, secret, now)
     response.headers["Location"] = f"/v1/feedback-requests/{request.id}"
     set_etag(response, request.version)
     return service.to_created(session, request, issued, now)

@@ -40,8 +40,8 @@ class RespondentIn(Schema):
     )
     reference: Reference | None = Field(
         None,
-        description="Your reference for an outside contact (never shown again once an "
-        "anonymous request's respondent has answered).",
+        description="Your reference for an outside contact (stored only as a keyed hash, "
+        "never returned).",
         examples=["supplier-4711"],
     )
     relationship: Relationship = Field(

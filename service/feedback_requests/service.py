@@ -1,9 +1,10 @@
 """Feedback requests: create with one token per respondent, answer once per token, close.
 
 An answer goes through `service.feedback.service.create_feedback`, so it counts like any
-other feedback. An anonymous request forgets who answered (the respondent row keeps only
-its status) and its respondent key is the same as the platform would get for that person
-or reference, so one voice per respondent still holds.
+other feedback. An outside contact's reference is stored only as its pseudonymous key (the
+same HMAC anonymous feedback stores); a person answering anonymously gets the key of their
+attributed answers, so one voice per respondent holds. An anonymous request forgets who
+answered: the answered respondent row keeps only its status.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from service.feedback.schemas import (
     FeedbackCreate,
     Relationship,
 )
-from service.feedback.service import create_feedback
+from service.feedback.service import create_feedback, respondent_key
 from service.feedback_requests import tokens
 from service.feedback_requests.models import FeedbackRequest, FeedbackRequestRecipient
 from service.feedback_requests.schemas import (
@@ -48,7 +49,7 @@ def _field(field: str, message: str) -> Unprocessable:
 
 
 def create_request(
-    session: Session, org_id: str, body: FeedbackRequestCreate, now: datetime
+    session: Session, org_id: str, body: FeedbackRequestCreate, secret: str, now: datetime
 ) -> tuple[FeedbackRequest, list[RespondentToken]]:
     if session.get(Person, (org_id, body.leader_id)) is None:
         raise _field("leader_id", f"no person {body.leader_id} in this organization")
@@ -106,7 +107,11 @@ def create_request(
                 id=recipient_id,
                 request_id=request.id,
                 person_id=r.person_id,
-                reference=r.reference,
+                reference_key=(
+                    respondent_key(secret, org_id, f"reference:{r.reference}")
+                    if r.reference is not None
+                    else None
+                ),
                 relationship=r.relationship,
                 token_hash=token_hash,
                 status=PENDING,
@@ -279,16 +284,13 @@ def answer(
     now: datetime,
 ) -> Feedback:
     request = get_request(session, recipient.org_id, recipient.request_id)
-    respondent: AttributedRespondent | AnonymousRespondent
-    if not request.anonymous and recipient.person_id is not None:
+    respondent: AttributedRespondent | AnonymousRespondent = AnonymousRespondent()
+    pseudonym = recipient.reference_key  # an outside contact: the key of their reference
+    if recipient.person_id is not None and not request.anonymous:
         respondent = AttributedRespondent(person_id=recipient.person_id)
     elif recipient.person_id is not None:
-        # The same pseudonymous key as the person's other anonymous answers would get.
-        respondent = AnonymousRespondent(reference=f"person:{recipient.person_id}")
-    elif recipient.reference is not None:
-        respondent = AnonymousRespondent(reference=recipient.reference)
-    else:  # the person was erased before answering
-        respondent = AnonymousRespondent()
+        # One voice per respondent: the key the person's attributed answers have too.
+        pseudonym = respondent_key(secret, recipient.org_id, f"person:{recipient.person_id}")
     feedback = create_feedback(
         session,
         org,
@@ -303,10 +305,11 @@ def answer(
         ),
         secret,
         now,
+        pseudonym=pseudonym,
     )
     recipient.status = ANSWERED
     if request.anonymous:
-        recipient.person_id = recipient.reference = None
+        recipient.person_id = recipient.reference_key = None
     else:
         recipient.answered_at = now
         recipient.feedback_id = feedback.id

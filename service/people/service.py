@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from service.db import utcnow
 from service.errors import Conflict, NotFound, Unprocessable
-from service.events.service import EventType, emit, emit_many
+from service.events.service import EventType, emit, emit_many, forget
 from service.http import PageParams, paginate
 from service.ids import new_id
 from service.people.models import Person
@@ -195,6 +195,7 @@ def delete_person(session: Session, person: Person) -> None:
     )
     session.delete(person)
     session.flush()
+    forget(session, org_id, person.id)  # erasure: earlier events naming them go
     rows = session.execute(
         select(Person.id, Person.version).where(Person.org_id == org_id, Person.id.in_(reports))
     )
@@ -204,11 +205,8 @@ def delete_person(session: Session, person: Person) -> None:
         org_id,
         [
             *((EventType.person_updated, {"id": i, "version": versions[i]}) for i in reports),
-            *((EventType.belief_deleted, {"id": i, "leader_id": person.id}) for i in beliefs),
-            *(
-                (EventType.reflection_deleted, {"id": i, "leader_id": person.id})
-                for i in reflections
-            ),
+            *((EventType.belief_deleted, {"id": i}) for i in beliefs),
+            *((EventType.reflection_deleted, {"id": i}) for i in reflections),
             (EventType.person_deleted, {"id": person.id}),
         ],
     )

@@ -134,7 +134,7 @@ def test_anonymous_requests_forget_who_answered(
         assert answer(client, t["token"]).status_code == 201
     with Session(db) as session:  # type: ignore[arg-type]
         rows = session.scalars(select(FeedbackRequestRecipient)).all()
-        assert [(r.person_id, r.reference, r.answered_at, r.feedback_id) for r in rows] == [
+        assert [(r.person_id, r.reference_key, r.answered_at, r.feedback_id) for r in rows] == [
             (None, None, None, None)
         ] * 2
     done = client.get(f"/v1/feedback-requests/{created['id']}", headers=tenant.headers())
