@@ -48,6 +48,11 @@ class Settings(BaseSettings):
         le=2_147_483_647,
         description="Of those, at most this many in any 1 s; 0: no cap.",
     )
+    response_token_attempts_per_minute: int = Field(
+        default=10,
+        ge=0,
+        description="Submissions per response token per minute (per replica); 0: no limit.",
+    )
     webhooks_allow_loopback: bool = Field(
         default=False,
         description="TEST ONLY: let webhooks go to loopback receivers (also over http).",

@@ -42,12 +42,12 @@ response_token = HTTPBearer(
 
 
 class _TokenLimiter:
-    def __init__(self) -> None:
-        self.window = RateLimitItemPerMinute(SUBMISSIONS_PER_MINUTE)
+    def __init__(self, per_minute: int) -> None:
+        self.window = RateLimitItemPerMinute(per_minute) if per_minute else None
         self.limiter = MovingWindowRateLimiter(MemoryStorage())
 
     def hit(self, key: str) -> None:
-        if not self.limiter.hit(self.window, key):
+        if self.window is not None and not self.limiter.hit(self.window, key):
             raise TooManyRequests(
                 "Too many submissions with this token; retry in a minute.",
                 headers={"Retry-After": "60"},
@@ -57,7 +57,8 @@ class _TokenLimiter:
 def _limiter(request: Request) -> _TokenLimiter:
     limiter: _TokenLimiter | None = getattr(request.app.state, "response_token_limiter", None)
     if limiter is None:
-        limiter = request.app.state.response_token_limiter = _TokenLimiter()
+        per_minute = request.app.state.settings.response_token_attempts_per_minute
+        limiter = request.app.state.response_token_limiter = _TokenLimiter(per_minute)
     return limiter
 
 
@@ -128,7 +129,8 @@ _RESPONSES = {
     description="The respondent (or your platform on their behalf) answers once, with the "
     "single-use token in `Authorization: Bearer` (never in the URL). Reuse → 409; an expired "
     "or revoked token → 401. The answer counts like any other feedback; the response is a "
-    f"receipt. At most {SUBMISSIONS_PER_MINUTE} attempts per token per minute.",
+    f"receipt. Attempts are rate limited per token ({SUBMISSIONS_PER_MINUTE} a minute by "
+    "default).",
     status_code=status.HTTP_201_CREATED,
     responses=success(_RESPONSES, 201, "The receipt, with `Location` and `ETag`.", location=True),
 )

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, Strict
 
 from service.feedback.schemas import (
     MAX_BELIEF_RATINGS,
@@ -28,18 +29,27 @@ class RequestStatus(StrEnum):
     closed = "closed"
 
 
-class RespondentIn(Schema):
-    """Someone asked: a person in the directory (`person_id`) or an outside contact, such as a
-    customer or supplier (`reference`, your own id for them); exactly one of the two."""
+class PersonRespondent(Schema):
+    """A person in the directory, asked."""
 
-    person_id: str | None = Field(
-        None,
+    person_id: str = Field(
         pattern=id_pattern("per"),
         description="A person in the directory.",
         examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RF"],
     )
-    reference: Reference | None = Field(
-        None,
+    relationship: Relationship = Field(
+        description="Their relationship to the leader.", examples=["direct_report"]
+    )
+
+    @property
+    def reference(self) -> None:
+        return None
+
+
+class ContactRespondent(Schema):
+    """An outside contact (a customer, a supplier), asked by your own reference for them."""
+
+    reference: Reference = Field(
         description="Your reference for an outside contact (stored only as a keyed hash, "
         "never returned).",
         examples=["supplier-4711"],
@@ -47,6 +57,13 @@ class RespondentIn(Schema):
     relationship: Relationship = Field(
         description="Their relationship to the leader.", examples=["supplier"]
     )
+
+    @property
+    def person_id(self) -> None:
+        return None
+
+
+RespondentIn = PersonRespondent | ContactRespondent
 
 
 class FeedbackRequestCreate(Schema):
@@ -57,7 +74,7 @@ class FeedbackRequestCreate(Schema):
         description="The leader (person id).",
         examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
     )
-    respondents: list[RespondentIn] = Field(
+    respondents: list[PersonRespondent | ContactRespondent] = Field(
         min_length=1,
         max_length=MAX_RESPONDENTS,
         description=f"Who is asked (1–{MAX_RESPONDENTS}).",
@@ -79,7 +96,7 @@ class FeedbackRequestCreate(Schema):
         "30 days from now).",
         examples=["2027-01-15T17:00:00Z"],
     )
-    anonymous: bool = Field(
+    anonymous: Annotated[bool, Strict()] = Field(
         True,
         description="Anonymous answers (the default): nobody can learn who answered.",
         examples=[True],

@@ -65,9 +65,7 @@ def create_request(
     seen: dict[tuple[str | None, str | None], int] = {}
     for i, r in enumerate(body.respondents):
         where = f"respondents.{i}"
-        if (r.person_id is None) == (r.reference is None):
-            errors.append({"field": where, "message": "give exactly one of person_id, reference"})
-        elif r.person_id == body.leader_id:
+        if r.person_id == body.leader_id:
             errors.append({"field": f"{where}.person_id", "message": "the leader cannot answer"})
         elif r.person_id is not None and r.person_id not in known:
             errors.append({"field": f"{where}.person_id", "message": "no such person"})
@@ -108,9 +106,9 @@ def create_request(
                 request_id=request.id,
                 person_id=r.person_id,
                 reference_key=(
-                    respondent_key(secret, org_id, f"reference:{r.reference}")
-                    if r.reference is not None
-                    else None
+                    None
+                    if r.reference is None
+                    else respondent_key(secret, org_id, f"reference:{r.reference}")
                 ),
                 relationship=r.relationship,
                 token_hash=token_hash,

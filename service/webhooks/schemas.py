@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field
 
 from service.events.types import EventType
 from service.http import Schema, omittable
 from service.ids import id_pattern
-from service.types import INT32_MAX, Name
+from service.types import INT32_MAX, JSON_NUMBER, Name
 
 MAX_URL_LENGTH = 2048
 SECRET_EXAMPLE = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # noqa: S105
@@ -115,8 +116,8 @@ class EndpointWithSecret(EndpointOut):
 class RotateSecret(Schema):
     """How long the previous secret keeps signing alongside the new one."""
 
-    overlap_hours: int = Field(
-        24, ge=0, le=168, description="Overlap in hours (0–168).", examples=[24]
+    overlap_hours: Annotated[int, Field(ge=0, le=168), JSON_NUMBER] = Field(
+        24, description="Overlap in hours (0–168).", examples=[24]
     )
 
 
