@@ -2,6 +2,7 @@
 
 from service.beliefs.models import Belief, BeliefRevision
 from service.db import Base
+from service.events.due import ReflectionDueNotice
 from service.events.models import Event, EventCounter
 from service.feedback.models import Feedback, FeedbackBeliefRating
 from service.feedback_requests.models import FeedbackRequest, FeedbackRequestRecipient
@@ -41,6 +42,7 @@ __all__ = [
     "Person",
     "Reflection",
     "ReflectionAnswer",
+    "ReflectionDueNotice",
     "ReflectionEntry",
     "ReflectionPrompt",
     "ReflectionSchedule",

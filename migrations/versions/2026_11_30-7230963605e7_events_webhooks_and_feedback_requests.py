@@ -2,7 +2,7 @@
 
 Revision ID: 7230963605e7
 Revises: ee0f5c4e59f9
-Create Date: 2026-11-30 01:46:06.376301
+Create Date: 2026-11-30 02:07:14.032315
 """
 
 from collections.abc import Sequence
@@ -75,6 +75,13 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_feedback_requests_org_id_leader_id'), 'feedback_requests', ['org_id', 'leader_id'], unique=False)
     op.create_index(op.f('ix_feedback_requests_org_id_updated_at'), 'feedback_requests', ['org_id', 'updated_at'], unique=False)
+    op.create_table('reflection_due_notices',
+    sa.Column('org_id', sa.String(length=32), nullable=False),
+    sa.Column('leader_id', sa.String(length=32), nullable=False),
+    sa.Column('due_key', sa.String(length=40), nullable=False),
+    sa.ForeignKeyConstraint(['org_id', 'leader_id'], ['people.org_id', 'people.id'], name=op.f('fk_reflection_due_notices_org_id_leader_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('org_id', 'leader_id', 'due_key', name=op.f('pk_reflection_due_notices'))
+    )
     op.create_table('webhook_deliveries',
     sa.Column('org_id', sa.String(length=32), nullable=False),
     sa.Column('id', sa.String(length=32), nullable=False),
@@ -122,6 +129,7 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_webhook_deliveries_org_id_status_next_attempt_at'), table_name='webhook_deliveries')
     op.drop_index(op.f('ix_webhook_deliveries_org_id_endpoint_id_id'), table_name='webhook_deliveries')
     op.drop_table('webhook_deliveries')
+    op.drop_table('reflection_due_notices')
     op.drop_index(op.f('ix_feedback_requests_org_id_updated_at'), table_name='feedback_requests')
     op.drop_index(op.f('ix_feedback_requests_org_id_leader_id'), table_name='feedback_requests')
     op.drop_table('feedback_requests')

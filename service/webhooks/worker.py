@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.db import utcnow
+from service.events.due import emit_due_reflections
 from service.events.models import Event
 from service.events.service import purge_expired
 from service.webhooks import backoff, signing, ssrf
@@ -44,10 +45,14 @@ class Worker:
     def run(self, idle_seconds: float = 1.0) -> None:
         """Deliver until `stop` is set, sleeping `idle_seconds` when nothing is due."""
         purged_at: datetime | None = None
+        checked_at: datetime | None = None
         while not self.stop.is_set():
             try:
                 if self.deliver_one() is None:
                     now = utcnow()
+                    if checked_at is None or (now - checked_at).total_seconds() > 60:
+                        self.announce_due()
+                        checked_at = now
                     if purged_at is None or (now - purged_at).total_seconds() > 3600:
                         with self.sessions.begin() as session:
                             purge_expired(session, now)
@@ -56,6 +61,11 @@ class Worker:
             except Exception as exc:  # a database outage: wait and try again
                 logger.warning("webhook worker error: %s", type(exc).__name__)
                 self.stop.wait(idle_seconds)
+
+    def announce_due(self) -> int:
+        """Emit `reflection.due` for every reflection that fell due (once each)."""
+        with self.sessions.begin() as session:
+            return emit_due_reflections(session, utcnow())
 
     def drain(self) -> int:
         """Deliver everything due now; return how many attempts were made (tests, CLI)."""
