@@ -18,6 +18,7 @@ from service.http import Page, PageParams, cursor_field, set_etag
 from service.ids import id_pattern
 from service.responses import READ, WRITE, link_to, success
 from service.routing import CallingRoute, secret_response
+from service.types import AwareDatetime
 
 router = APIRouter(
     prefix="/v1/feedback-requests", tags=["Feedback requests"], route_class=CallingRoute
@@ -102,9 +103,21 @@ def list_feedback_requests(
         RequestStatus | None,
         Query(alias="status", description="Only in this status.", examples=["open"]),
     ] = None,
+    updated_since: Annotated[
+        AwareDatetime | None,
+        Query(
+            description="Only requests changed (answered, closed) at or after this time.",
+            examples=["2026-01-01T00:00:00Z"],
+        ),
+    ] = None,
 ) -> Page[FeedbackRequestOut]:
     rows, cursor = service.list_requests(
-        session, principal.org_id, page, leader_id=leader_id, status=status_
+        session,
+        principal.org_id,
+        page,
+        leader_id=leader_id,
+        status=status_,
+        updated_since=updated_since,
     )
     now = utcnow()
     return Page[FeedbackRequestOut](

@@ -140,12 +140,15 @@ def list_requests(
     *,
     leader_id: str | None = None,
     status: RequestStatus | None = None,
+    updated_since: datetime | None = None,
 ) -> tuple[list[FeedbackRequest], str | None]:
     stmt = select(FeedbackRequest).where(FeedbackRequest.org_id == org_id)
     if leader_id is not None:
         stmt = stmt.where(FeedbackRequest.leader_id == leader_id)
     if status is not None:
         stmt = stmt.where(FeedbackRequest.status == status)
+    if updated_since is not None:
+        stmt = stmt.where(FeedbackRequest.updated_at >= updated_since)
     return paginate(session, stmt, [FeedbackRequest.id], page, lambda r: [r.id])
 
 

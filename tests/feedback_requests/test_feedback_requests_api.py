@@ -31,6 +31,19 @@ def test_a_token_answers_once(client: TestClient, tenant: Tenant) -> None:
     assert again.status_code == 409
     got = client.get(f"/v1/feedback-requests/{created['id']}", headers=tenant.headers("read"))
     assert (got.json()["answered"], got.json()["pending"]) == (1, 1)
+    # An answer is a change a synced list sees.
+    since = client.get(
+        "/v1/feedback-requests",
+        params={"updated_since": got.json()["created_at"]},
+        headers=tenant.headers("read"),
+    ).json()["data"]
+    assert [r["id"] for r in since] == [created["id"]]
+    future = client.get(
+        "/v1/feedback-requests",
+        params={"updated_since": "2999-01-01T00:00:00Z"},
+        headers=tenant.headers("read"),
+    ).json()["data"]
+    assert future == []
     # The receipt of the answer is a feedback like any other.
     feedback = client.get(f"/v1/feedback/{first.json()['id']}", headers=tenant.headers())
     assert feedback.status_code == 200
