@@ -21,6 +21,7 @@ class EventType(StrEnum):
     reflection_due = "reflection.due"
     feedback_received = "feedback.received"
     feedback_retracted = "feedback.retracted"
+    feedback_deleted = "feedback.deleted"
     feedback_request_created = "feedback_request.created"
     feedback_request_reminder = "feedback_request.reminder"
     feedback_request_completed = "feedback_request.completed"

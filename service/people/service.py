@@ -161,6 +161,7 @@ def delete_person(session: Session, person: Person) -> None:
     reflections, feedback about them) goes; feedback they *gave* stays only as anonymous
     numeric contributions."""
     from service.beliefs.models import Belief
+    from service.feedback.models import Feedback
     from service.feedback.service import erase_respondent  # feedback builds on people
     from service.feedback_requests.service import forget_recipient
     from service.reflections.models import Reflection
@@ -182,6 +183,11 @@ def delete_person(session: Session, person: Person) -> None:
             select(Reflection.id).where(
                 Reflection.org_id == org_id, Reflection.leader_id == person.id
             )
+        )
+    )
+    about = list(
+        session.scalars(
+            select(Feedback.id).where(Feedback.org_id == org_id, Feedback.leader_id == person.id)
         )
     )
     erase_respondent(session, person.org_id, person.id, utcnow())
@@ -207,6 +213,7 @@ def delete_person(session: Session, person: Person) -> None:
             *((EventType.person_updated, {"id": i, "version": versions[i]}) for i in reports),
             *((EventType.belief_deleted, {"id": i}) for i in beliefs),
             *((EventType.reflection_deleted, {"id": i}) for i in reflections),
+            *((EventType.feedback_deleted, {"id": i}) for i in about),
             (EventType.person_deleted, {"id": person.id}),
         ],
     )
