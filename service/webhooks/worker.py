@@ -1,9 +1,10 @@
 """`calling worker`: deliver pending webhook deliveries.
 
-Each delivery is claimed in its own transaction. On PostgreSQL the claim is
-`SELECT … FOR UPDATE SKIP LOCKED`, so several workers run at once and each delivery is held
-by one of them until its outcome commits. On SQLite run one worker (the database serializes
-writers anyway; `calling serve` runs it in-process there).
+Each delivery is claimed in a short transaction of its own: on PostgreSQL with
+`SELECT … FOR UPDATE SKIP LOCKED`, so several workers run at once and each delivery is taken
+by one of them, which moves its next attempt a lease ahead; the HTTP call happens outside any
+transaction, and a second one records the outcome. On SQLite run one worker (`calling serve`
+runs it in-process there); the API's writes never wait for a receiver.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -30,6 +31,10 @@ from service.webhooks.models import WebhookDelivery, WebhookEndpoint
 logger = logging.getLogger("calling.webhooks")
 
 Sender = Callable[[ssrf.Target, dict[str, str], bytes], Outcome]
+
+# How long a claimed delivery is left to the worker that claimed it: more than the longest
+# attempt (5 s to connect + 10 s to answer, plus DNS), so no two workers send it at once.
+LEASE = timedelta(seconds=60)
 
 
 @dataclass
@@ -74,7 +79,11 @@ class Worker:
             count += 1
         return count
 
-    def deliver_one(self) -> WebhookDelivery | None:
+    def deliver_one(self) -> str | None:
+        """Claim one due delivery, send it, record the outcome; its id, or None when nothing
+        is due. The claim (a short transaction) pushes the delivery's next attempt a lease
+        ahead, so no other worker takes it while this one sends it, and no transaction or
+        lock is held during DNS and HTTP."""
         with self.sessions.begin() as session:
             now = utcnow()
             stmt = (
@@ -97,18 +106,32 @@ class Worker:
             delivery = session.scalar(stmt)
             if delivery is None:
                 return None
-            self._attempt(session, delivery, now)
-            return delivery
+            key = (delivery.org_id, delivery.id)
+            request = self._claim(session, delivery, now)
+        if request is not None:
+            url, headers, body = request
+            try:
+                target = ssrf.check(url, self.resolve, allow_loopback=self.allow_loopback)
+            except ssrf.Refused as exc:
+                outcome = Outcome(None, f"refused: {exc}")
+            else:
+                outcome = self.send(target, headers, body)
+            with self.sessions.begin() as session:
+                self._record(session, key, outcome, utcnow())
+        return key[1]
 
-    def _attempt(self, session: Session, delivery: WebhookDelivery, now: datetime) -> None:
+    def _claim(
+        self, session: Session, delivery: WebhookDelivery, now: datetime
+    ) -> tuple[str, dict[str, str], bytes] | None:
         endpoint = session.get(WebhookEndpoint, (delivery.org_id, delivery.endpoint_id))
         event = session.get(Event, (delivery.org_id, delivery.event_seq))
         assert endpoint is not None
         delivery.attempts += 1
         delivery.last_attempt_at = now
+        delivery.next_attempt_at = now + LEASE
         if event is None:  # older than the feed keeps
             delivery.status, delivery.last_error = "failed", "the event has expired"
-            return
+            return None
         body = json.dumps(
             {
                 "type": event.type,
@@ -117,18 +140,17 @@ class Worker:
             },
             separators=(",", ":"),
         ).encode()
-        try:
-            target = ssrf.check(endpoint.url, self.resolve, allow_loopback=self.allow_loopback)
-        except ssrf.Refused as exc:
-            outcome = Outcome(None, f"refused: {exc}")
-        else:
-            headers = signing.headers(
-                secrets_for(endpoint, self.server_secret, now),
-                event.id,
-                int(now.timestamp()),
-                body,
-            )
-            outcome = self.send(target, headers, body)
+        secrets_ = secrets_for(endpoint, self.server_secret, now)
+        return endpoint.url, signing.headers(secrets_, event.id, int(now.timestamp()), body), body
+
+    def _record(
+        self, session: Session, key: tuple[str, str], outcome: Outcome, now: datetime
+    ) -> None:
+        delivery = session.get(WebhookDelivery, key)
+        if delivery is None or delivery.status != "pending":
+            return  # the endpoint was deleted meanwhile
+        endpoint = session.get(WebhookEndpoint, (delivery.org_id, delivery.endpoint_id))
+        assert endpoint is not None
         delivery.last_status_code = outcome.status_code
         delivery.last_error = outcome.error
         if outcome.ok:

@@ -172,3 +172,31 @@ def test_endpoint_secrets_are_shown_once(hclient: TestClient, tenant: Tenant) ->
     # Managing webhooks needs an admin key.
     r = hclient.get("/v1/webhook-endpoints", headers=tenant.headers("write"))
     assert r.status_code == 403
+
+
+def test_a_slow_receiver_never_holds_up_the_api(
+    hclient: TestClient, tenant: Tenant, worker: Worker
+) -> None:
+    """No transaction is open while the worker waits for a receiver (SQLite has one writer)."""
+    import threading
+    import time
+
+    from service.webhooks.delivery import Outcome
+
+    started = threading.Event()
+
+    def slow(target: object, headers: dict[str, str], body: bytes) -> Outcome:
+        started.set()
+        time.sleep(2)
+        return Outcome(200)
+
+    worker.send = slow
+    register(hclient, tenant, "http://127.0.0.1:9/")
+    people(hclient, tenant, 1)
+    thread = threading.Thread(target=worker.drain)
+    thread.start()
+    assert started.wait(10)
+    t0 = time.monotonic()
+    people(hclient, tenant, 1, prefix="G")
+    assert time.monotonic() - t0 < 1.5
+    thread.join()
