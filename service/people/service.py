@@ -295,7 +295,7 @@ def bulk_upsert(session: Session, org_id: str, body: BulkUpsert) -> list[UpsertR
         )
 
     results: list[UpsertResult] = []
-    updated_people: list[Person] = []
+    updated_people: list[dict[str, object]] = []
     new_rows = [r for r in rows if r.external_id not in existing]
     # Managers before their reports, so every foreign key holds at insert time.
     for row in _managers_first(new_rows):
@@ -325,8 +325,8 @@ def bulk_upsert(session: Session, org_id: str, body: BulkUpsert) -> list[UpsertR
             for field, value in changed.items():
                 setattr(person, field, value)
             status = UpsertStatus.updated if changed else UpsertStatus.unchanged
-            if changed:
-                updated_people.append(person)
+            if changed:  # the version the flush below gives it
+                updated_people.append({"id": person.id, "version": person.version + 1})
         results.append(
             UpsertResult(
                 index=i, external_id=row.external_id, id=ids[row.external_id], status=status
@@ -339,7 +339,7 @@ def bulk_upsert(session: Session, org_id: str, body: BulkUpsert) -> list[UpsertR
         org_id,
         [
             *((EventType.person_created, {"id": i, "version": 1}) for i in created),
-            *((EventType.person_updated, _data(p)) for p in updated_people),
+            *((EventType.person_updated, data) for data in updated_people),
         ],
     )
     return results
