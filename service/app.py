@@ -11,7 +11,10 @@ from service.beliefs.router import router as beliefs_router
 from service.db import ConnectionSlots, make_engine, make_sessionmaker
 from service.docs import install_docs
 from service.errors import install_error_handlers
+from service.events.router import router as events_router
 from service.feedback.router import router as feedback_router
+from service.feedback_requests.respond import router as feedback_responses_router
+from service.feedback_requests.router import router as feedback_requests_router
 from service.health import router as health_router
 from service.idempotency.service import Replay, replay_handler
 from service.insights.router import router as insights_router
@@ -29,6 +32,8 @@ from service.reflection_prompts.router import router as reflection_prompts_route
 from service.reflections.router import router as reflections_router
 from service.settings import Settings, get_settings
 from service.trust.router import router as trust_router
+from service.webhooks.router import install_webhook_docs
+from service.webhooks.router import router as webhooks_router
 from service.workflow import API_VERSION, DESCRIPTION
 
 TAGS = [
@@ -60,6 +65,19 @@ TAGS = [
         "description": "How others see each belief lived against the leader's own view, "
         "themes in what people need and dream of, and a leader's journey — from the frozen "
         "tables of closed reporting periods.",
+    },
+    {
+        "name": "Feedback requests",
+        "description": "Campaigns: ask employees, customers and suppliers, each with a "
+        "single-use response token; see how many have answered.",
+    },
+    {
+        "name": "Events",
+        "description": "Every change to mirror, deletions included, in commit order.",
+    },
+    {
+        "name": "Webhooks",
+        "description": "Signed deliveries of events to your HTTPS endpoints (Standard Webhooks).",
     },
 ]
 
@@ -137,6 +155,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(trust_router)
     app.include_router(insights_router)
     app.include_router(platform_router)
+    app.include_router(feedback_requests_router)
+    app.include_router(feedback_responses_router)
+    app.include_router(events_router)
+    app.include_router(webhooks_router)
+    install_webhook_docs(app)
     app.add_middleware(RateLimitHeadersMiddleware)
     app.add_middleware(TelemetryMiddleware, metrics=app.state.metrics)
     # Added last, so outermost: request id and security headers wrap everything else.

@@ -1,9 +1,10 @@
-"""The `calling` command: serve, migrate, orgs, keys, openapi."""
+"""The `calling` command: serve, worker, migrate, orgs, keys, openapi."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from sqlalchemy.orm import Session
@@ -11,6 +12,9 @@ from sqlalchemy.orm import Session
 from service.auth import Scope
 from service.db import make_engine, make_sessionmaker, utcnow
 from service.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from service.webhooks.worker import Worker
 
 app = typer.Typer(help="Calling: leadership-as-calling API for HR platforms.", no_args_is_help=True)
 orgs = typer.Typer(help="Organizations (tenants).", no_args_is_help=True)
@@ -84,13 +88,9 @@ def serve(
     import signal
     import threading
 
-    import uvicorn
-
     from service.demo import create_demo
     from service.migrate import upgrade
-    from service.observability.logging import logging_config
     from service.organizations.service import any_organization
-    from service.transport import protocol_class
 
     settings = get_settings()
     if migrate_first:
@@ -132,10 +132,47 @@ def serve(
             timer.start()
         else:
             start_background_closer(sessions, close_every)
+    # The webhook worker runs in this process on the embedded default (one command still
+    # does everything); with PostgreSQL it runs as its own Deployment (`calling worker`).
+    in_process = settings.is_sqlite if settings.run_worker is None else settings.run_worker
+    worker = _start_worker(settings) if in_process else None
     # uvicorn drains in-flight requests on SIGTERM/SIGINT, then re-raises the signal; with
     # these handlers in place the drained process exits 0 instead of "killed by SIGTERM".
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: None)
+    try:
+        _run_uvicorn(settings, host, port, timeout_graceful_shutdown)
+    finally:
+        if worker is not None:
+            worker[0].stop.set()
+            worker[1].join(timeout=15)
+
+
+def _start_worker(settings: Settings) -> tuple[Worker, threading.Thread]:
+    worker = _worker(settings)
+    thread = threading.Thread(target=worker.run, name="calling-webhooks", daemon=True)
+    thread.start()
+    return worker, thread
+
+
+def _worker(settings: Settings) -> Worker:
+    from service.webhooks.worker import Worker
+
+    return Worker(
+        sessions=make_sessionmaker(make_engine(settings)),
+        server_secret=settings.secret_key.get_secret_value(),
+        allow_loopback=settings.webhooks_allow_loopback,
+    )
+
+
+def _run_uvicorn(
+    settings: Settings, host: str, port: int, timeout_graceful_shutdown: int
+) -> None:
+    import uvicorn
+
+    from service.observability.logging import logging_config
+    from service.transport import protocol_class
+
     uvicorn.run(
         "service.app:create_app",
         factory=True,
@@ -150,6 +187,28 @@ def serve(
         h11_max_incomplete_event_size=settings.max_header_bytes,
         timeout_keep_alive=settings.keep_alive_timeout_seconds,
     )
+
+
+@app.command()
+def worker(
+    once: Annotated[
+        bool, typer.Option("--once", help="Deliver what is due now, then exit.")
+    ] = False,
+) -> None:
+    """Deliver webhooks (run several on PostgreSQL; one on SQLite). Stops on SIGTERM."""
+    import signal
+
+    from service.observability.logging import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    running = _worker(settings)
+    if once:
+        typer.echo(f"{running.drain()} delivery attempt(s) made.")
+        return
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: running.stop.set())
+    running.run()
 
 
 @orgs.command("create")

@@ -2,7 +2,10 @@
 
 from service.beliefs.models import Belief, BeliefRevision
 from service.db import Base
+from service.events.due import ReflectionDueNotice
+from service.events.models import Event, EventCounter
 from service.feedback.models import Feedback, FeedbackBeliefRating
+from service.feedback_requests.models import FeedbackRequest, FeedbackRequestRecipient
 from service.idempotency.models import IdempotencyRecord
 from service.insights.models import InsightOrgCell
 from service.organizations.models import ApiKey, Organization
@@ -15,24 +18,32 @@ from service.reflections.models import (
     ReflectionSchedule,
 )
 from service.trust.models import TrustOpenCount, TrustPeriod, TrustPeriodCell
+from service.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApiKey",
     "Base",
     "Belief",
     "BeliefRevision",
+    "Event",
+    "EventCounter",
     "Feedback",
     "FeedbackBeliefRating",
+    "FeedbackRequest",
+    "FeedbackRequestRecipient",
     "IdempotencyRecord",
     "InsightOrgCell",
     "Organization",
     "Person",
     "Reflection",
     "ReflectionAnswer",
+    "ReflectionDueNotice",
     "ReflectionEntry",
     "ReflectionPrompt",
     "ReflectionSchedule",
     "TrustOpenCount",
     "TrustPeriod",
     "TrustPeriodCell",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -328,6 +328,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         servers=app.servers,
         contact=app.contact,
         license_info=app.license_info,
+        webhooks=app.webhooks.routes,
     )
     components = spec.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
@@ -359,6 +360,12 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                     "X-Request-Id": {"$ref": "#/components/headers/X-Request-Id"},
                     **response.get("headers", {}),
                 }
+    for path_item in spec.get("webhooks", {}).values():  # what the receiver answers us
+        for operation in path_item.values():
+            operation["responses"] = {
+                "200": {"description": "Any 2xx acknowledges the delivery; else it is retried."},
+                "410": {"description": "Gone: the endpoint is disabled, nothing more is sent."},
+            }
     _integer_bounds(spec)
     _integer_formats(spec)
     _string_lengths(spec)

@@ -85,6 +85,19 @@ class Settings(BaseSettings):
     max_header_bytes: int = Field(
         default=16384, ge=4096, description="Largest request head (request line + headers)."
     )
+    response_token_attempts_per_minute: int = Field(
+        default=10,
+        ge=0,
+        description="Submissions per response token per minute (per replica); 0: no limit.",
+    )
+    webhooks_allow_loopback: bool = Field(
+        default=False,
+        description="TEST ONLY: let webhooks go to loopback receivers (also over http).",
+    )
+    run_worker: bool | None = Field(
+        default=None,
+        description="Run the webhook worker inside `calling serve` (default: on for SQLite).",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         default="INFO", description="Threshold of the JSON logs on stdout (case-insensitive)."
     )

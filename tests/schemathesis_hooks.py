@@ -11,6 +11,8 @@ that depends on the state of the organization, which no schema can describe:
   before the request (the run itself retires some): the i-th one named is the i-th listed
   (beliefs longest active first), so a list names each once as far as they go;
 * an `external_id` sent to create or rename a person is fresh: a repeated one is 409;
+* a webhook endpoint's `url` is the seeded loopback receiver (the test server allows
+  loopback): a drawn host resolves nowhere, and the API rightly answers 422;
 * every distinct request gets its own `Idempotency-Key`: the same key with another body is
   422 (the same request with the same key still replays, and that is still tested); in the
   stateful phase every step gets its own, being a new intent rather than a retry.
@@ -186,6 +188,11 @@ def before_call(context: HookContext, case: Case, kwargs: dict[str, Any]) -> Non
 
     body = case.body
     _use_seeded_references(body)
+    # A webhook URL must reach a public address (or, on this test server, loopback): a
+    # drawn host resolves nowhere, and the API rightly answers 422.
+    url = body.get("url") if isinstance(body, dict) else None
+    if case.path.startswith("/v1/webhook-endpoints") and isinstance(url, str) and url:
+        body["url"] = os.environ.get("CALLING_ST_WEBHOOK_URL", url)
     if any(_named(body, field) for field in _ACTIVE_REFERENCES):
         _use_active_references(body, _active(case, body), {})
     if (case.method.upper(), case.path) in _FRESH_EXTERNAL_ID and isinstance(body, dict):
@@ -256,6 +263,13 @@ _UNSTATABLE = [
         re.compile(r"entries|answers"),
         re.compile(r"^with the template this reflection would hold \d+; at most \d+$"),
     ),
+    # create_feedback_request: each respondent once, not the leader; due in the future (a
+    # rule about the clock at the moment of the request).
+    (
+        re.compile(r"respondents\.\d+(\.person_id)?"),
+        re.compile(r"^(duplicate of respondents|the leader cannot answer)"),
+    ),
+    (re.compile(r"due_at|expires_at"), re.compile(r"^must be in the future")),
     # create_feedback: ratings name "the leader's active beliefs, each once".
     (
         re.compile(r"belief_ratings\.\d+\.belief_id"),

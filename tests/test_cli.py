@@ -165,3 +165,59 @@ def test_a_platform_key_from_the_cli_onboards_a_customer_over_http(tmp_path: Pat
         org = httpx.get(f"{base}/v1/organization", headers=admin)
         assert org.status_code == 200 and org.json()["name"] == "Acme AB"
         assert httpx.get(f"{base}/v1/people", headers=platform).status_code == 403
+
+
+def test_serve_delivers_webhooks_in_process(tmp_path: Path) -> None:
+    """On the embedded default, `calling serve` alone also runs the webhook worker."""
+    from tests.webhooks.receiver import receiver
+
+    port = free_port()
+    env = {**_env(tmp_path), "CALLING_WEBHOOKS_ALLOW_LOOPBACK": "true"}
+    out = tmp_path / "out.txt"
+    with out.open("w") as sink, receiver() as rx:
+        proc = subprocess.Popen(
+            [CALLING, "serve", "--port", str(port)],
+            cwd=tmp_path,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline:
+                try:
+                    if httpx.get(f"{base}/livez", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            key = re.search(r"csk_\w+", out.read_text())
+            assert key, out.read_text()
+            auth = {"Authorization": f"Bearer {key.group(0)}"}
+            r = httpx.post(
+                f"{base}/v1/webhook-endpoints", json={"url": rx.url}, headers=auth, timeout=5
+            )
+            assert r.status_code == 201, r.text
+            r = httpx.post(
+                f"{base}/v1/people",
+                json={"external_id": "W-1", "display_name": "Wendy"},
+                headers=auth,
+                timeout=5,
+            )
+            assert r.status_code == 201, r.text
+            while time.monotonic() < deadline and not rx.ok():
+                time.sleep(0.1)
+            assert [json.loads(x.body)["type"] for x in rx.ok()] == ["person.created"]
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+def test_worker_once(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    subprocess.run([CALLING, "migrate"], cwd=tmp_path, env=env, check=True, capture_output=True)
+    done = subprocess.run(
+        [CALLING, "worker", "--once"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "0 delivery attempt(s) made." in done.stdout

@@ -30,6 +30,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from service.auth import Scope
@@ -37,6 +38,8 @@ from service.beliefs import service as beliefs_service
 from service.beliefs.schemas import BeliefCreate, BeliefStatus
 from service.beliefs.service import create_belief
 from service.db import make_engine, make_sessionmaker, utcnow
+from service.events.models import Event
+from service.events.service import EventType, emit
 from service.feedback import service as feedback_service
 from service.feedback.schemas import (
     AnonymousRespondent,
@@ -46,6 +49,8 @@ from service.feedback.schemas import (
     Relationship,
     TrustAnswers,
 )
+from service.feedback_requests import service as requests_service
+from service.feedback_requests.schemas import ContactRespondent, FeedbackRequestCreate
 from service.migrate import upgrade
 from service.openapi import SPEC_PATH
 from service.organizations import service as organizations_service
@@ -62,6 +67,9 @@ from service.reflections.schemas import AnswerIn, EntryIn, ReflectionCreate
 from service.settings import Settings
 from service.trust.closing import close_due_periods
 from service.trust.periods import period_of
+from service.webhooks import service as webhooks_service
+from service.webhooks.models import WebhookDelivery
+from service.webhooks.schemas import EndpointCreate
 from tests.conftest import create_pg_database, drop_pg_database, require_pg
 from tests.live_server import live_server as serve
 
@@ -117,6 +125,13 @@ ANONYMOUS_FEEDBACK_IDS = (
 # The beliefs were activated at the first instant a timestamp holds, so that every period a
 # reflection can name (any day from 0001-01-01) is one they were active in: the rule "an entry
 # names a belief active during the period" then holds for generated periods too.
+REQUEST_ID = "frq_0000000000000000000000000A"  # a campaign, open, with one token per test
+DISPOSABLE_REQUEST_ID = "frq_0000000000000000000000000B"  # to close
+ENDPOINT_ID = "whk_0000000000000000000000000A"  # a webhook endpoint (to a loopback address)
+DISPOSABLE_ENDPOINT_ID = "whk_0000000000000000000000000B"  # to delete
+EVENT_ID = "evt_0000000000000000000000000A"  # the first event of the organization
+DELIVERY_ID = "dlv_0000000000000000000000000A"  # its delivery to the endpoint
+WEBHOOK_URL = "http://127.0.0.1:9/hooks"  # nothing listens: the run never delivers anyway
 BELIEFS_ACTIVATED_AT = datetime(1, 1, 1, tzinfo=UTC)
 PERIOD = {"period_start": date(2026, 7, 1), "period_end": date(2026, 9, 30)}
 
@@ -162,6 +177,7 @@ def seed(database_url: str) -> dict[str, str]:
                 for n, _ in enumerate(RATED_BELIEF_IDS):
                     rated = active.model_copy(update={"statement": f"Belief {n}, lived openly."})
                     create_belief(session, leader, rated)
+            _seed_webhooks(session, org.org_id)
             _seed_prompts(session, org.org_id)
             _seed_reflections(session, leader)
             _seed_feedback(session, org, manager.id, leader.id, settings)
@@ -171,10 +187,13 @@ def seed(database_url: str) -> dict[str, str]:
                 session, platform.org_id, "schemathesis platform", [Scope.platform]
             )[1]
             spare_org = organizations_service.create_organization(session, "Spare AB").org_id
+            response_token = _seed_campaign(session, org.org_id, leader.id, settings)
         return {  # for tests/schemathesis_hooks.py
             "CALLING_ST_PLATFORM_TOKEN": platform_token,
             "CALLING_ST_ORG_ID": org.org_id,
             "CALLING_ST_SPARE_ORG_ID": spare_org,
+            "CALLING_ST_RESPONSE_TOKEN": response_token,
+            "CALLING_ST_WEBHOOK_URL": WEBHOOK_URL,
             "CALLING_ST_TOKEN": token,
             "CALLING_ST_KEY_ID": key.id,
             "CALLING_ST_SPARE_KEY_ID": SPARE_KEY_ID,
@@ -184,6 +203,43 @@ def seed(database_url: str) -> dict[str, str]:
         }
     finally:
         engine.dispose()
+
+
+def _seed_webhooks(session: Session, org_id: str) -> None:
+    """A webhook endpoint first, so that the seeded changes queue deliveries; the first event
+    and its delivery get fixed ids."""
+    with _next_ids(webhooks_service, ENDPOINT_ID, DISPOSABLE_ENDPOINT_ID):
+        for _ in range(2):  # the second one is deleted in the run
+            endpoint = EndpointCreate(url=WEBHOOK_URL)
+            webhooks_service.create_endpoint(session, org_id, endpoint, utcnow())
+    first = emit(
+        session, org_id, EventType.reflection_due, {"id": "per_0000000000000000000000000A"}
+    )
+    session.execute(update(Event).where(Event.seq == first.seq).values(id=EVENT_ID))
+    session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.event_seq == first.seq, WebhookDelivery.endpoint_id == ENDPOINT_ID)
+        .values(id=DELIVERY_ID, event_id=EVENT_ID, status="failed")  # so it can be redelivered
+    )
+
+
+def _seed_campaign(session: Session, org_id: str, leader_id: str, settings: Settings) -> str:
+    """An open campaign to outside contacts; return a response token of it."""
+    body = FeedbackRequestCreate(
+        leader_id=leader_id,
+        respondents=[
+            ContactRespondent(reference=f"st-contact-{n}", relationship=Relationship.supplier)
+            for n in range(3)
+        ],
+    )
+    secret = settings.secret_key.get_secret_value()
+    tokens = []
+    # The second one is closed in the run; the first stays open for the token to answer.
+    for n, request_id in enumerate((REQUEST_ID, DISPOSABLE_REQUEST_ID)):
+        respondent_ids = [f"rcp_000000000000000000000000{n}{c}" for c in "ABC"]
+        with _next_ids(requests_service, request_id, *respondent_ids):
+            tokens += requests_service.create_request(session, org_id, body, secret, utcnow())[1]
+    return tokens[0].token
 
 
 def _seed_prompts(session: Session, org_id: str) -> None:
@@ -271,7 +327,13 @@ def live_server(database_url: str, log: Path) -> Iterator[str]:
     """The real service (uvicorn, as deployed) on a free local port; yield its base URL.
     Thousands of requests a minute from one organization are the point of the run, not
     abuse: the per-organization rate limit (tested on its own) is off."""
-    with serve(database_url, log, rate_limit_per_minute="0") as base_url:
+    with serve(
+        database_url,
+        log,
+        rate_limit_per_minute="0",
+        response_token_attempts_per_minute="0",
+        webhooks_allow_loopback="true",
+    ) as base_url:
         yield base_url
 
 

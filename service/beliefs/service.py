@@ -17,6 +17,7 @@ from service.beliefs.schemas import (
 )
 from service.db import utcnow
 from service.errors import Conflict, NotFound
+from service.events.service import EventType, emit
 from service.http import PageParams, paginate
 from service.ids import new_id
 from service.people.models import Person
@@ -127,7 +128,12 @@ def create_belief(session: Session, leader: Person, body: BeliefCreate) -> Belie
     session.flush()
     _snapshot(session, belief)
     session.flush()
+    emit(session, belief.org_id, EventType.belief_created, _data(belief))
     return belief
+
+
+def _data(belief: Belief) -> dict[str, object]:
+    return {"id": belief.id, "leader_id": belief.leader_id, "version": belief.version}
 
 
 def update_belief(session: Session, belief: Belief, body: BeliefPatch) -> None:
@@ -151,6 +157,7 @@ def update_belief(session: Session, belief: Belief, body: BeliefPatch) -> None:
     session.flush()
     _snapshot(session, belief)
     session.flush()
+    emit(session, belief.org_id, EventType.belief_updated, _data(belief))
 
 
 def delete_belief(session: Session, belief: Belief) -> None:
@@ -158,6 +165,12 @@ def delete_belief(session: Session, belief: Belief) -> None:
         raise Conflict("Only a draft belief can be deleted; retire an active one instead.")
     session.delete(belief)
     session.flush()
+    emit(
+        session,
+        belief.org_id,
+        EventType.belief_deleted,
+        {"id": belief.id, "leader_id": belief.leader_id},
+    )
 
 
 def list_revisions(

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from service.beliefs.models import Belief
 from service.beliefs.schemas import BeliefStatus
 from service.errors import NotFound, Unprocessable
+from service.events.service import EventType, emit
 from service.feedback.models import Feedback, FeedbackBeliefRating
 from service.feedback.schemas import (
     AttributedRespondent,
@@ -48,8 +49,16 @@ def _field(field: str, message: str) -> Unprocessable:
 
 
 def create_feedback(
-    session: Session, org: Organization, body: FeedbackCreate, secret: str, now: datetime
+    session: Session,
+    org: Organization,
+    body: FeedbackCreate,
+    secret: str,
+    now: datetime,
+    *,
+    pseudonym: str | None = None,
 ) -> Feedback:
+    """Record one response. `pseudonym`: the respondent key of an anonymous respondent whose
+    reference was only ever stored as that key (a campaign's outside contact)."""
     org_id = org.org_id
     if session.get(Person, (org_id, body.leader_id)) is None:
         raise _field("leader_id", f"no person {body.leader_id} in this organization")
@@ -64,6 +73,8 @@ def create_feedback(
         key = respondent_key(secret, org_id, f"person:{respondent_id}")
     elif body.respondent.reference is not None:
         key = respondent_key(secret, org_id, f"reference:{body.respondent.reference}")
+    elif pseudonym is not None:
+        key = pseudonym
     else:
         key = feedback_id
     _check_belief_ratings(session, org_id, body.leader_id, body.belief_ratings)
@@ -94,6 +105,13 @@ def create_feedback(
     )
     session.flush()
     voice_added(session, feedback)
+    # A receipt only: ids, never who answered or what they said.
+    emit(
+        session,
+        org_id,
+        EventType.feedback_received,
+        {"id": feedback.id, "leader_id": feedback.leader_id},
+    )
     return feedback
 
 
@@ -171,6 +189,12 @@ def retract_feedback(
     feedback.needs = None
     feedback.dreams = None
     session.flush()
+    emit(
+        session,
+        org.org_id,
+        EventType.feedback_retracted,
+        {"id": feedback.id, "leader_id": feedback.leader_id},
+    )
 
 
 def to_out(session: Session, feedback: Feedback, *, admin: bool) -> FeedbackOut:

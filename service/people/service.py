@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from service.db import utcnow
 from service.errors import Conflict, NotFound, Unprocessable
+from service.events.service import EventType, emit, emit_many, forget
 from service.http import PageParams, paginate
 from service.ids import new_id
 from service.people.models import Person
@@ -118,7 +119,12 @@ def create_person(session: Session, org_id: str, body: PersonCreate) -> Person:
     person = Person(org_id=org_id, id=person_id, **body.model_dump())
     session.add(person)
     _flush_unique(session, body.external_id)
+    emit(session, org_id, EventType.person_created, _data(person))
     return person
+
+
+def _data(person: Person) -> dict[str, object]:
+    return {"id": person.id, "version": person.version}
 
 
 def _flush_unique(session: Session, external_id: str) -> None:
@@ -147,19 +153,48 @@ def update_person(session: Session, person: Person, body: PersonPatch) -> None:
     for field, value in changed.items():
         setattr(person, field, value)
     _flush_unique(session, person.external_id)
+    emit(session, person.org_id, EventType.person_updated, _data(person))
 
 
 def delete_person(session: Session, person: Person) -> None:
     """Erase a person: their reports lose the manager link; what is *about* them (beliefs,
     reflections, feedback about them) goes; feedback they *gave* stays only as anonymous
     numeric contributions."""
+    from service.beliefs.models import Belief
+    from service.feedback.models import Feedback
     from service.feedback.service import erase_respondent  # feedback builds on people
+    from service.feedback_requests.service import forget_recipient
     from service.idempotency.service import forget_person
+    from service.reflections.models import Reflection
     from service.trust.closing import forget_leader
 
+    org_id = person.org_id
+    reports = list(
+        session.scalars(
+            select(Person.id).where(Person.org_id == org_id, Person.manager_id == person.id)
+        )
+    )
+    beliefs = list(
+        session.scalars(
+            select(Belief.id).where(Belief.org_id == org_id, Belief.leader_id == person.id)
+        )
+    )
+    reflections = list(
+        session.scalars(
+            select(Reflection.id).where(
+                Reflection.org_id == org_id, Reflection.leader_id == person.id
+            )
+        )
+    )
+    about = list(
+        session.scalars(
+            select(Feedback.id).where(Feedback.org_id == org_id, Feedback.leader_id == person.id)
+        )
+    )
     erase_respondent(session, person.org_id, person.id, utcnow())
     forget_person(session, person.org_id, person.id)  # stored responses that describe them
     forget_leader(session, person.org_id, person.id)
+    forget_recipient(session, org_id, person.id)
     session.execute(
         update(Person)
         .where(Person.org_id == person.org_id, Person.manager_id == person.id)
@@ -168,6 +203,22 @@ def delete_person(session: Session, person: Person) -> None:
     )
     session.delete(person)
     session.flush()
+    forget(session, org_id, person.id)  # erasure: earlier events naming them go
+    rows = session.execute(
+        select(Person.id, Person.version).where(Person.org_id == org_id, Person.id.in_(reports))
+    )
+    versions = {row.id: row.version for row in rows}
+    emit_many(
+        session,
+        org_id,
+        [
+            *((EventType.person_updated, {"id": i, "version": versions[i]}) for i in reports),
+            *((EventType.belief_deleted, {"id": i}) for i in beliefs),
+            *((EventType.reflection_deleted, {"id": i}) for i in reflections),
+            *((EventType.feedback_deleted, {"id": i}) for i in about),
+            (EventType.person_deleted, {"id": person.id}),
+        ],
+    )
 
 
 def _existing_by_external_id(
@@ -246,6 +297,7 @@ def bulk_upsert(session: Session, org_id: str, body: BulkUpsert) -> list[UpsertR
         )
 
     results: list[UpsertResult] = []
+    updated_people: list[dict[str, object]] = []
     new_rows = [r for r in rows if r.external_id not in existing]
     # Managers before their reports, so every foreign key holds at insert time.
     for row in _managers_first(new_rows):
@@ -275,12 +327,23 @@ def bulk_upsert(session: Session, org_id: str, body: BulkUpsert) -> list[UpsertR
             for field, value in changed.items():
                 setattr(person, field, value)
             status = UpsertStatus.updated if changed else UpsertStatus.unchanged
+            if changed:  # the version the flush below gives it
+                updated_people.append({"id": person.id, "version": person.version + 1})
         results.append(
             UpsertResult(
                 index=i, external_id=row.external_id, id=ids[row.external_id], status=status
             )
         )
     session.flush()
+    created = [r.id for r in results if r.status == UpsertStatus.created]
+    emit_many(
+        session,
+        org_id,
+        [
+            *((EventType.person_created, {"id": i, "version": 1}) for i in created),
+            *((EventType.person_updated, data) for data in updated_people),
+        ],
+    )
     return results
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from service.beliefs.models import Belief
 from service.db import utcnow
 from service.errors import Conflict, NotFound, Unprocessable
+from service.events.service import EventType, emit
 from service.http import PageParams, paginate
 from service.ids import new_id
 from service.people.models import Person
@@ -266,7 +267,12 @@ def create_reflection(session: Session, leader: Person, body: ReflectionCreate) 
     _write_entries(session, reflection, entries)
     _write_answers(session, reflection, answers)
     session.flush()
+    emit(session, reflection.org_id, EventType.reflection_created, _data(reflection))
     return reflection
+
+
+def _data(reflection: Reflection) -> dict[str, object]:
+    return {"id": reflection.id, "leader_id": reflection.leader_id, "version": reflection.version}
 
 
 def _touch(reflection: Reflection) -> datetime:
@@ -326,6 +332,8 @@ def update_reflection(session: Session, reflection: Reflection, body: Reflection
     if touched:
         _touch(reflection)
     session.flush()
+    if touched:
+        emit(session, reflection.org_id, EventType.reflection_updated, _data(reflection))
 
 
 def delete_reflection(session: Session, reflection: Reflection) -> None:
@@ -336,6 +344,12 @@ def delete_reflection(session: Session, reflection: Reflection) -> None:
         )
     session.delete(reflection)
     session.flush()
+    emit(
+        session,
+        reflection.org_id,
+        EventType.reflection_deleted,
+        {"id": reflection.id, "leader_id": reflection.leader_id},
+    )
 
 
 def submit_reflection(session: Session, reflection: Reflection) -> None:
@@ -363,3 +377,4 @@ def submit_reflection(session: Session, reflection: Reflection) -> None:
     reflection.status = ReflectionStatus.submitted
     reflection.submitted_at = _touch(reflection)
     session.flush()
+    emit(session, reflection.org_id, EventType.reflection_submitted, _data(reflection))

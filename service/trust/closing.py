@@ -17,20 +17,32 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from service.events.service import emit_many
+from service.events.types import EventType
 from service.feedback.models import Feedback, FeedbackBeliefRating
 from service.insights.closing import close_insights
 from service.organizations.models import Organization
 from service.organizations.service import schedule_of
 from service.trust.models import TrustOpenCount, TrustPeriod, TrustPeriodCell
 from service.trust.periods import Period, period_of, periods_between, version_at
-from service.trust.scoring import ITEMS, Stats, prior_mean, raw_mean
+from service.trust.scoring import (
+    ITEMS,
+    Stats,
+    compute,
+    params_of,
+    prior_mean,
+    raw_mean,
+    stage,
+)
 from service.trust.tables import OVERALL, Contribution, Rules, period_table
+from service.types import rfc3339
 
 
 def _lock(session: Session, org_id: str, *, shared: bool) -> None:
@@ -231,6 +243,91 @@ def close_period(session: Session, org: Organization, period: Period, now: datet
     )
     session.flush()
     close_insights(session, org.org_id, period.start, contributions, settings)
+    announce(
+        session,
+        org.org_id,
+        period,
+        settings,
+        {
+            leader_id: Stats.from_json(cells[OVERALL].stats)
+            for leader_id, cells in table.items()
+            if OVERALL in cells and cells[OVERALL].shown
+        },
+        shown_overall_prior(raws),
+    )
+
+
+def _stages(
+    overall: dict[str, Stats], prior: float, settings: dict[str, Any]
+) -> dict[str, tuple[str, float]]:
+    params = params_of(settings)
+    out = {}
+    for leader_id, stats in overall.items():
+        score = compute(stats, prior, params)
+        out[leader_id] = (stage(score, params), round(score.score, 2))
+    return out
+
+
+def announce(
+    session: Session,
+    org_id: str,
+    period: Period,
+    settings: dict[str, Any],
+    overall: dict[str, Stats],
+    prior: float,
+) -> None:
+    """The events of a closed period: `trust_score.published` for each leader whose overall
+    figure is shown (figures the API serves anyway), and `leader.stage_changed` where the
+    stage differs from the one in the period before (a leader without a shown figure in a
+    period is `insufficient_data` there)."""
+    now_stages = _stages(overall, prior, settings)
+    before = session.scalars(
+        select(TrustPeriod)
+        .where(TrustPeriod.org_id == org_id, TrustPeriod.period_end == period.start)
+        .limit(1)
+    ).first()
+    before_stages: dict[str, tuple[str, float]] = {}
+    if before is not None:
+        rows = session.execute(
+            select(TrustPeriodCell.leader_id, TrustPeriodCell.stats).where(
+                TrustPeriodCell.org_id == org_id,
+                TrustPeriodCell.period_start == before.period_start,
+                TrustPeriodCell.cell == OVERALL,
+                TrustPeriodCell.shown.is_(True),
+            )
+        )
+        before_stages = _stages(
+            {leader_id: Stats.from_json(stats) for leader_id, stats in rows},
+            before.prior_mean,
+            before.settings,
+        )
+    events: list[tuple[EventType, dict[str, Any]]] = []
+    period_data = {"period_start": rfc3339(period.start), "period_end": rfc3339(period.end)}
+    for leader_id, (stage_now, score) in sorted(now_stages.items()):
+        events.append(
+            (
+                EventType.trust_score_published,
+                {
+                    "leader_id": leader_id,
+                    **period_data,
+                    "stage": stage_now,
+                    "score": score,
+                    "n": overall[leader_id].n,
+                },
+            )
+        )
+    if before is not None:
+        for leader_id in sorted(set(now_stages) | set(before_stages)):
+            old = before_stages.get(leader_id, ("insufficient_data", 0.0))[0]
+            new = now_stages.get(leader_id, ("insufficient_data", 0.0))[0]
+            if old != new:
+                events.append(
+                    (
+                        EventType.leader_stage_changed,
+                        {"leader_id": leader_id, **period_data, "from": old, "to": new},
+                    )
+                )
+    emit_many(session, org_id, events)
 
 
 def close_due_periods(session: Session, org: Organization, now: datetime) -> int:

@@ -221,6 +221,17 @@ class Params:
             raise ValueError("min_group_size must be >= 1")
 
 
+def params_of(settings: Mapping[str, Any]) -> Params:
+    """The scoring parameters of a settings snapshot (a closed period's, or an organization's)."""
+    return Params(
+        prior_weight=float(settings["prior_weight"]),
+        min_group_size=int(settings["min_group_size"]),
+        emerging_leader_score=float(settings["emerging_leader_score"]),
+        leader_lower_bound=float(settings["leader_lower_bound"]),
+        leader_follower_share=float(settings["leader_follower_share"]),
+    )
+
+
 @dataclass(frozen=True)
 class Score:
     n: int

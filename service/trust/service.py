@@ -36,7 +36,15 @@ from service.trust.schemas import (
     TrustHistory,
     TrustScore,
 )
-from service.trust.scoring import DEFAULT_PRIOR, ITEMS, Params, Score, Stats, compute, stage
+from service.trust.scoring import (
+    DEFAULT_PRIOR,
+    ITEMS,
+    Score,
+    Stats,
+    compute,
+    params_of,
+    stage,
+)
 from service.trust.tables import OVERALL, group_cell
 
 METHOD = (
@@ -58,16 +66,6 @@ METHOD = (
 
 HIDDEN = Figure(suppressed=True)
 TRUST_CELLS = or_(TrustPeriodCell.cell == OVERALL, TrustPeriodCell.cell.like("rel:%"))
-
-
-def params_of(settings: Mapping[str, Any]) -> Params:
-    return Params(
-        prior_weight=float(settings["prior_weight"]),
-        min_group_size=int(settings["min_group_size"]),
-        emerging_leader_score=float(settings["emerging_leader_score"]),
-        leader_lower_bound=float(settings["leader_lower_bound"]),
-        leader_follower_share=float(settings["leader_follower_share"]),
-    )
 
 
 def _figure(score: Score) -> Figure:

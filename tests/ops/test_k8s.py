@@ -206,3 +206,17 @@ def test_the_secret_template_cannot_go_live() -> None:
     assert values["CALLING_ENVIRONMENT"] == "production"
     with pytest.raises(ValidationError, match="CALLING_SECRET_KEY"):
         Settings(**{k.removeprefix("CALLING_").lower(): v for k, v in values.items()})
+
+
+def test_the_worker_runs_the_worker_command_locked_down() -> None:
+    deployment = manifest("Deployment", "calling-worker")
+    pod = deployment["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    assert container["command"] == ["calling", "worker"]
+    assert container["image"] == _api_container()["image"]
+    assert pod["automountServiceAccountToken"] is False
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    result = CliRunner().invoke(cli_app, ["worker", "--help"])
+    assert result.exit_code == 0, result.output
+    policy = manifest("NetworkPolicy", "calling-worker")
+    assert "ingress" not in policy["spec"] and "Ingress" in policy["spec"]["policyTypes"]

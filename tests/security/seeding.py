@@ -68,6 +68,17 @@ def seed(client: TestClient, tenant: Tenant, marker: str, external: str = "E") -
         assert response.status_code == 200, (path, response.text)
         return dict(response.json())
 
+    # A webhook endpoint first, so that every later change queues a delivery. The spec's
+    # example host resolves (for these tests) to a public address.
+    client.app.state.webhook_resolver = lambda host, port: ["93.184.215.14"]  # type: ignore[attr-defined]
+    s.add(
+        "whk",
+        post(
+            "/v1/webhook-endpoints",
+            {"url": "https://hooks.example.com/calling", "description": s.text("hook")},
+        )["id"],
+    )
+
     # A's external ids are the spec's examples (`E-10042`, `E-10001`), B's are not: B's bulk
     # upsert of the example body must create B's own people, never update A's.
     leader = s.add(
@@ -147,6 +158,26 @@ def seed(client: TestClient, tenant: Tenant, marker: str, external: str = "E") -
         )
     _closed_period(client, tenant, s, {**feedback, "leader_id": leader})
     s.add("key", post("/v1/api-keys", {"name": s.text("key"), "scopes": ["read"]})["id"])
+    campaign = post(
+        "/v1/feedback-requests",
+        {
+            "leader_id": leader,
+            "message": s.text("campaign"),
+            "respondents": [
+                {"person_id": respondent, "relationship": "peer"},
+                {"reference": f"{marker}-supplier", "relationship": "supplier"},
+            ],
+        },
+    )
+    s.add("frq", campaign["id"])
+    s.all_ids |= {t["id"] for t in campaign["tokens"]}
+    events = client.get("/v1/events", params={"limit": 3}, headers=h).json()["data"]
+    for event in events:
+        s.add("evt", event["id"])
+    deliveries = client.get(
+        f"/v1/webhook-endpoints/{s.ids['whk'][0]}/deliveries", params={"limit": 1}, headers=h
+    ).json()["data"]
+    s.add("dlv", deliveries[0]["id"])
 
     # Every id the organization has, its own and the fixture's keys included.
     s.all_ids.add(tenant.org_id)

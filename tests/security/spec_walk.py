@@ -72,7 +72,12 @@ class Operation:
     def secured(self) -> bool:
         """Whether the spec says the operation needs an API key."""
         security = self.op.get("security", self.spec.get("security", []))
-        return bool(security)
+        return any("ApiKey" in requirement for requirement in security)
+
+    @property
+    def token_authenticated(self) -> bool:
+        """Whether it takes a respondent's response token instead (no key, no scope)."""
+        return self.op.get("security") == [{"ResponseToken": []}]
 
     def header_params(self) -> list[dict[str, Any]]:
         return [p for p in self.op.get("parameters", []) if p["in"] == "header"]

@@ -1,0 +1,72 @@
+"""`reflection.due`: one event each time a leader's next reflection falls due.
+
+The worker calls `emit_due_reflections` now and then. A leader is due when the reflection
+schedule says so (`service.reflections.schedule.list_due`); the notice table remembers
+which due moment was announced, so each one is announced once, whichever worker sees it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKeyConstraint, String, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from service.db import Base, TenantMixin
+from service.events.service import EventType, emit
+from service.http import PageParams
+from service.organizations.models import Organization
+
+
+class ReflectionDueNotice(TenantMixin, Base):
+    """That a leader's reflection due at `due_key` was announced (`never`: never reflected)."""
+
+    __tablename__ = "reflection_due_notices"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["org_id", "leader_id"], ["people.org_id", "people.id"], ondelete="CASCADE"
+        ),
+    )
+
+    leader_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    due_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+def emit_due_reflections(session: Session, now: datetime) -> int:
+    """Announce every reflection due by `now` not announced yet; return how many."""
+    from service.reflections.schedule import list_due  # reflections build on events
+
+    count = 0
+    for org_id in list(session.scalars(select(Organization.org_id))):
+        page = PageParams(limit=100)
+        while True:
+            due, cursor = list_due(session, org_id, page, now)
+            for schedule in due:
+                when = schedule.next_due_at
+                key = when.isoformat() if when is not None else "never"
+                if session.get(ReflectionDueNotice, (org_id, schedule.leader_id, key)):
+                    continue
+                try:
+                    with session.begin_nested():
+                        session.add(
+                            ReflectionDueNotice(
+                                org_id=org_id, leader_id=schedule.leader_id, due_key=key
+                            )
+                        )
+                except IntegrityError:  # another worker announced it
+                    continue
+                emit(
+                    session,
+                    org_id,
+                    EventType.reflection_due,
+                    {
+                        "leader_id": schedule.leader_id,
+                        "next_due_at": None if when is None else when.isoformat(),
+                    },
+                )
+                count += 1
+            if cursor is None:
+                break
+            page = PageParams(limit=100, cursor=cursor)
+    return count

@@ -1,0 +1,247 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response, status
+
+from service.auth import Admin
+from service.db import SessionDep, utcnow
+from service.events.schemas import EventOut
+from service.http import IfMatchHeader, Page, PageParams, check_if_match, cursor_field, set_etag
+from service.ids import id_pattern
+from service.responses import READ, UPDATE, WRITE, link_to, success
+from service.routing import CallingRoute, secret_response
+from service.webhooks import service, ssrf
+from service.webhooks.models import WebhookEndpoint
+from service.webhooks.schemas import (
+    DeliveryOut,
+    DeliveryStatus,
+    EndpointCreate,
+    EndpointOut,
+    EndpointPatch,
+    EndpointWithSecret,
+    RotateSecret,
+)
+
+router = APIRouter(prefix="/v1/webhook-endpoints", tags=["Webhooks"], route_class=CallingRoute)
+
+EndpointIdPath = Annotated[
+    str,
+    Path(
+        pattern=id_pattern("whk"),
+        description="Webhook endpoint id.",
+        examples=["whk_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+    ),
+]
+DeliveryIdPath = Annotated[
+    str,
+    Path(
+        pattern=id_pattern("dlv"),
+        description="Delivery id.",
+        examples=["dlv_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+    ),
+]
+
+
+class EndpointPageParams(PageParams):
+    cursor: str | None = cursor_field("whk_01JD5ZQ8W4M3KXHNB7T2C9V6RE")
+
+
+class DeliveryPageParams(PageParams):
+    cursor: str | None = cursor_field("dlv_01JD5ZQ8W4M3KXHNB7T2C9V6RE")
+
+
+def endpoint_in_org(
+    principal: Admin, session: SessionDep, endpoint_id: EndpointIdPath
+) -> WebhookEndpoint:
+    return service.get_endpoint(session, principal.org_id, endpoint_id)
+
+
+EndpointDep = Annotated[WebhookEndpoint, Depends(endpoint_in_org)]
+
+
+def _check_url(request: Request, url: str) -> None:
+    resolve: ssrf.Resolver = getattr(request.app.state, "webhook_resolver", ssrf.system_resolver)
+    allow = request.app.state.settings.webhooks_allow_loopback
+    service.check_url(url, resolve, allow)
+
+
+def _server_secret(request: Request) -> str:
+    return str(request.app.state.settings.secret_key.get_secret_value())
+
+
+@router.post(
+    "",
+    operation_id="create_webhook_endpoint",
+    summary="Register a webhook endpoint (admin)",
+    description="The URL must be `https` and its host must resolve to public addresses only "
+    "(checked again at every delivery). The signing secret is shown only in this response.",
+    status_code=status.HTTP_201_CREATED,
+    responses=success(
+        WRITE,
+        201,
+        "The endpoint and its secret, with `Location` and `ETag`.",
+        location=True,
+        GetWebhookEndpoint=link_to("get_webhook_endpoint", "endpoint_id"),
+    ),
+)
+@secret_response
+def create_webhook_endpoint(
+    principal: Admin,
+    session: SessionDep,
+    request: Request,
+    body: EndpointCreate,
+    response: Response,
+) -> EndpointWithSecret:
+    _check_url(request, body.url)
+    endpoint = service.create_endpoint(session, principal.org_id, body, utcnow())
+    response.headers["Location"] = f"/v1/webhook-endpoints/{endpoint.id}"
+    set_etag(response, endpoint.version)
+    return EndpointWithSecret(
+        **service.endpoint_out(endpoint).model_dump(),
+        secret=service.secret_of(endpoint, _server_secret(request)),
+    )
+
+
+@router.get(
+    "",
+    operation_id="list_webhook_endpoints",
+    summary="List webhook endpoints (admin)",
+    responses=READ,
+)
+def list_webhook_endpoints(
+    principal: Admin, session: SessionDep, page: Annotated[EndpointPageParams, Query()]
+) -> Page[EndpointOut]:
+    rows, cursor = service.list_endpoints(session, principal.org_id, page)
+    return Page[EndpointOut](data=[service.endpoint_out(e) for e in rows], next_cursor=cursor)
+
+
+@router.get(
+    "/{endpoint_id}",
+    operation_id="get_webhook_endpoint",
+    summary="Get a webhook endpoint (admin)",
+    responses=success(READ, 200, "The endpoint, with its `ETag`."),
+)
+def get_webhook_endpoint(endpoint: EndpointDep, response: Response) -> EndpointOut:
+    set_etag(response, endpoint.version)
+    return service.endpoint_out(endpoint)
+
+
+@router.patch(
+    "/{endpoint_id}",
+    operation_id="update_webhook_endpoint",
+    summary="Change a webhook endpoint (admin)",
+    responses=success(UPDATE, 200, "The endpoint, with its new `ETag`."),
+)
+def update_webhook_endpoint(
+    _: Admin,
+    session: SessionDep,
+    request: Request,
+    endpoint: EndpointDep,
+    body: EndpointPatch,
+    if_match: IfMatchHeader,
+    response: Response,
+) -> EndpointOut:
+    check_if_match(if_match, endpoint.version)
+    if "url" in body.model_fields_set:
+        _check_url(request, body.url)
+    service.update_endpoint(session, endpoint, body, utcnow())
+    set_etag(response, endpoint.version)
+    return service.endpoint_out(endpoint)
+
+
+@router.delete(
+    "/{endpoint_id}",
+    operation_id="delete_webhook_endpoint",
+    summary="Delete a webhook endpoint and its delivery log (admin)",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=UPDATE,
+)
+def delete_webhook_endpoint(
+    _: Admin, session: SessionDep, endpoint: EndpointDep, if_match: IfMatchHeader
+) -> None:
+    check_if_match(if_match, endpoint.version)
+    service.delete_endpoint(session, endpoint)
+
+
+@router.post(
+    "/{endpoint_id}/rotate-secret",
+    operation_id="rotate_webhook_secret",
+    summary="Rotate the signing secret (admin)",
+    description="A new secret, shown only in this response. During the overlap every "
+    "delivery carries two signatures (new and previous), so receivers can switch without loss.",
+    responses=success(WRITE, 200, "The endpoint and its new secret, with its `ETag`."),
+)
+@secret_response
+def rotate_webhook_secret(
+    _: Admin,
+    session: SessionDep,
+    request: Request,
+    endpoint: EndpointDep,
+    body: RotateSecret,
+    response: Response,
+) -> EndpointWithSecret:
+    service.rotate_secret(session, endpoint, timedelta(hours=body.overlap_hours), utcnow())
+    set_etag(response, endpoint.version)
+    return EndpointWithSecret(
+        **service.endpoint_out(endpoint).model_dump(),
+        secret=service.secret_of(endpoint, _server_secret(request)),
+    )
+
+
+@router.get(
+    "/{endpoint_id}/deliveries",
+    operation_id="list_webhook_deliveries",
+    summary="The endpoint's delivery log (admin)",
+    responses=READ,
+)
+def list_webhook_deliveries(
+    session: SessionDep,
+    endpoint: EndpointDep,
+    page: Annotated[DeliveryPageParams, Query()],
+    status_: Annotated[
+        DeliveryStatus | None,
+        Query(alias="status", description="Only in this status.", examples=["failed"]),
+    ] = None,
+) -> Page[DeliveryOut]:
+    rows, cursor = service.list_deliveries(session, endpoint, page, status_)
+    return Page[DeliveryOut](data=[service.delivery_out(d) for d in rows], next_cursor=cursor)
+
+
+@router.post(
+    "/{endpoint_id}/deliveries/{delivery_id}/redeliver",
+    operation_id="redeliver_webhook",
+    summary="Deliver an event again (admin)",
+    description="Queues the delivery again with the same `webhook-id`; 409 while it is pending.",
+    responses=WRITE,
+)
+def redeliver_webhook(
+    session: SessionDep, endpoint: EndpointDep, delivery_id: DeliveryIdPath
+) -> DeliveryOut:
+    delivery = service.get_delivery(session, endpoint, delivery_id)
+    service.redeliver(session, delivery, utcnow())
+    return service.delivery_out(delivery)
+
+
+WEBHOOK_DESCRIPTION = """Sent to each enabled endpoint subscribed to the event's type,
+following the Standard Webhooks specification: headers `webhook-id` (the event id, the same
+on every retry), `webhook-timestamp` (Unix seconds) and `webhook-signature` (`v1,<base64
+HMAC-SHA256 of "<id>.<timestamp>.<body>">` with the endpoint's secret; two space-separated
+signatures during a rotation's overlap). Only a 2xx counts; anything else is retried with
+exponential backoff and jitter over more than 3 days; `410 Gone` disables the endpoint.
+Redirects are not followed. Verify the signature and the timestamp before trusting a call."""
+
+
+def install_webhook_docs(app: FastAPI) -> None:
+    """Document the deliveries in the spec's `webhooks` section."""
+
+    @app.webhooks.post(
+        "event",
+        operation_id="event_webhook",
+        summary="An event, delivered to your endpoint",
+        description=WEBHOOK_DESCRIPTION,
+        tags=["Webhooks"],
+    )
+    def event_webhook(body: EventOut) -> None:
+        """Answer 2xx quickly; process asynchronously."""
