@@ -190,14 +190,14 @@ def prefers_csv(accept: str | None) -> bool:
 _CSV_EXAMPLE = (
     ",".join(CSV_COLUMNS) + "\r\n"
     "per_01JD5ZQ8W4M3KXHNB7T2C9V6RE,Ada Lindqvist,leader,12,71.4,66.0,76.8,0.75,9,"
-    "2026-10-01T00:00:00Z\r\n"
+    "2026-07-01T00:00:00Z,2026-10-01T00:00:00Z\r\n"
 )
 
 
 @router.get(
     "/trust-scores/export",
     operation_id="export_trust_scores",
-    summary="Every leader's current score and stage as one CSV file",
+    summary="Every leader's score and stage in the latest closed period, as one CSV file",
     description="Step 5 of the workflow, for HR analytics: the rows of `list_trust_scores` "
     "(all of them, no paging) as `text/csv` with a header row; suppressed figures are empty "
     "cells, timestamps are RFC 3339 UTC (`Z`), and a cell that a spreadsheet would run as a "

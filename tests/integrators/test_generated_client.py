@@ -25,6 +25,14 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import Engine
 
+from service.db import make_sessionmaker, utcnow
+from service.feedback.schemas import AnonymousRespondent, Relationship, TrustAnswers
+from service.feedback.schemas import FeedbackCreate as ServiceFeedbackCreate
+from service.feedback.service import create_feedback
+from service.organizations.service import get_organization, schedule_of
+from service.settings import Settings
+from service.trust.jobs import close_all
+from service.trust.periods import period_of
 from tests.live_server import REPO, live_server
 
 GENERATOR = str(Path(sys.executable).with_name("openapi-python-client"))
@@ -71,6 +79,26 @@ def ok(result: Any, kind: str) -> Any:
 
 def etag(revision: int) -> str:
     return f'"{revision}"'
+
+
+PAST_ANSWERS = 4
+
+
+def _close_the_period_before(db: Engine, org_id: str, leader_id: str) -> None:
+    """Answers about the leader in the reporting period before the current one, and the
+    close step (`calling close-periods`) that freezes its table."""
+    with make_sessionmaker(db)() as session, session.begin():
+        org = get_organization(session, org_id)
+        then = period_of(schedule_of(org), utcnow()).start - dt.timedelta(days=1)
+        for i in range(PAST_ANSWERS):
+            body = ServiceFeedbackCreate(
+                leader_id=leader_id,
+                relationship=Relationship.direct_report,
+                answers=TrustAnswers(trust=5, greater_good=4, want_to_follow=5, leaned_on=4),
+                respondent=AnonymousRespondent(reference=f"last-quarter-{i}"),
+            )
+            create_feedback(session, org, body, Settings().secret_key.get_secret_value(), then)
+    assert close_all(make_sessionmaker(db)) == 1
 
 
 def test_the_whole_workflow_through_the_generated_client(
@@ -240,9 +268,15 @@ def test_the_whole_workflow_through_the_generated_client(
             )
             assert report
 
-        # 5. The trust score, and the overview as JSON and CSV.
+        # 5. The trust score. While the period is open it shows only the count of answers.
         score = ok(api("trust.get_trust_score").sync(leader, client=admin), "TrustScore")
-        assert score.leader_id == leader
+        assert score.leader_id == leader and score.period is None
+        assert score.open_period.answers == len(reports)
+        # Time passes: answers of the period before are closed into its frozen table (the
+        # test seeds them, as the quarter before would have held them), then the figures.
+        _close_the_period_before(db, onboarded.organization.id, leader)
+        score = ok(api("trust.get_trust_score").sync(leader, client=admin), "TrustScore")
+        assert score.period is not None and score.overall.n == PAST_ANSWERS
         assert isinstance(score.overall.score, float), score.overall
         overview = ok(
             api("trust.list_trust_scores").sync(client=admin, sort=SortKey.SCORE_DESC),

@@ -62,7 +62,8 @@ def test_overview_sorts_paginates_and_exports_csv(
     assert exported.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(exported.text)))
     assert [r["leader_id"] for r in rows] == [high, low, few]
-    assert rows[0]["period_start"] == "2026-01-01T00:00:00+00:00"
+    assert rows[0]["period_start"] == "2026-01-01T00:00:00Z"  # as in JSON
+    assert rows[0]["period_end"] == "2026-04-01T00:00:00Z"
     assert rows[0]["display_name"] == "'=HYPERLINK(1)"
     assert float(rows[0]["score"]) > float(rows[1]["score"])
     assert exported.headers["vary"] == "Accept"
