@@ -7,6 +7,7 @@ hammer the service; `Idempotency-Key` works as everywhere, scoped to the token.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Annotated, Any
 
@@ -27,7 +28,7 @@ from service.feedback_requests.models import FeedbackRequestRecipient
 from service.feedback_requests.schemas import FeedbackResponseCreate
 from service.idempotency.service import claim, fingerprint
 from service.organizations.service import get_organization
-from service.ratelimit import count_request
+from service.ratelimit import count_anonymous_request, count_request
 from service.responses import problems, success
 from service.routing import CallingRoute, IdempotencyKeyHeader
 
@@ -66,10 +67,10 @@ def respondent(
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(response_token)],
 ) -> FeedbackRequestRecipient:
-    if credentials is None:
+    if credentials is None:  # `TokenRoute` refused it already; kept for the spec's security
         raise Unauthorized("Send the response token as `Authorization: Bearer <token>`.")
-    parsed = tokens.parse(credentials.credentials)
-    _limiter(request).hit(parsed[1] if parsed else "malformed")
+    # Checked (and counted against the token's limit) by `TokenRoute` before the body was
+    # read; looked up again here in the request's transaction, locking the row.
     recipient = service.recipient_for_token(session, credentials.credentials, utcnow())
     request.state.org_id = recipient.org_id
     count_request(request, recipient.org_id)  # answers count toward the organization's limit
@@ -98,9 +99,24 @@ async def token_idempotency(
     )
 
 
+def _check_token(request: Request) -> None:
+    """The token first, as the API key is everywhere else: before the body is read, a request
+    without a valid, unused token of an open request is refused (401, or 409 once used)."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    token = token.strip()
+    parsed = tokens.parse(token) if scheme.lower() == "bearer" else None
+    if parsed is None:
+        count_anonymous_request(request)  # 429 when this address is over its limit
+        raise Unauthorized("Send the response token as `Authorization: Bearer <token>`.")
+    _limiter(request).hit(parsed[1])
+    with request.app.state.sessionmaker() as session:
+        service.recipient_for_token(session, token, utcnow())
+
+
 class TokenRoute(CallingRoute):
     """`CallingRoute` (strict JSON, response recording for `Idempotency-Key`) with the
-    idempotency claim scoped to the response token instead of an API key."""
+    idempotency claim scoped to the response token instead of an API key, and the token
+    checked before anything else."""
 
     def __init__(self, path: str, endpoint: Any, **kwargs: Any) -> None:
         kwargs["dependencies"] = [
@@ -109,6 +125,15 @@ class TokenRoute(CallingRoute):
         ]
         APIRoute.__init__(self, path, endpoint, **kwargs)
         self.path_patterns = {}
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def token_first(request: Request) -> Response:
+            await run_in_threadpool(_check_token, request)
+            return await handler(request)
+
+        return token_first
 
 
 router = APIRouter(
