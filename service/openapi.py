@@ -360,8 +360,21 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                     "X-Request-Id": {"$ref": "#/components/headers/X-Request-Id"},
                     **response.get("headers", {}),
                 }
-    for path_item in spec.get("webhooks", {}).values():  # what the receiver answers us
+    webhooks = spec.get("webhooks", {})
+    if webhooks:
+        # A delivery proves itself by its Standard Webhooks signature, which the receiver
+        # verifies with the endpoint's secret (`whsec_…`): that is its security scheme.
+        components.setdefault("securitySchemes", {})["WebhookSignature"] = {
+            "type": "apiKey",
+            "in": "header",
+            "name": "webhook-signature",
+            "description": "`v1,<base64 HMAC-SHA256>` of `webhook-id.webhook-timestamp.body` "
+            "under the endpoint's secret (Standard Webhooks); verify it before trusting a "
+            "delivery, with any Standard Webhooks library.",
+        }
+    for path_item in webhooks.values():  # what the receiver answers us
         for operation in path_item.values():
+            operation["security"] = [{"WebhookSignature": []}]
             operation["responses"] = {
                 "200": {"description": "Any 2xx acknowledges the delivery; else it is retried."},
                 "410": {"description": "Gone: the endpoint is disabled, nothing more is sent."},

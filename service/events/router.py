@@ -74,7 +74,15 @@ def list_events(
     return EventPage(data=[to_out(e) for e in rows], next_cursor=cursor, resume_cursor=resume)
 
 
-@router.get("/{event_id}", operation_id="get_event", summary="Get an event", responses=READ)
+@router.get(
+    "/{event_id}",
+    operation_id="get_event",
+    summary="Get an event",
+    description="One event of the feed by id (as delivered to your webhooks, with the same "
+    "`webhook-id`): its type, when it happened and the ids and figures it carries — never an "
+    "anonymous respondent's text or reference.",
+    responses=READ,
+)
 def get_event(
     principal: Reader,
     session: SessionDep,

@@ -85,6 +85,9 @@ def create_feedback_request(
     "",
     operation_id="list_feedback_requests",
     summary="List feedback requests",
+    description="Step 3 of the workflow (seek input and listen): the campaigns you opened, newest "
+    "first, each with how many respondents were asked, have answered and are pending; "
+    "filter by leader or by `updated_since` to sync.",
     responses=READ,
 )
 def list_feedback_requests(
@@ -129,6 +132,9 @@ def list_feedback_requests(
     "/{request_id}",
     operation_id="get_feedback_request",
     summary="Get a feedback request with its answered and pending counts",
+    description="Step 3 of the workflow: how a campaign stands — asked, answered, pending — "
+    "and, for attributed requests only, which respondents are pending. Anonymous "
+    "requests never say who answered.",
     responses=success(READ, 200, "The request, with its `ETag`."),
 )
 def get_feedback_request(
@@ -142,6 +148,9 @@ def get_feedback_request(
     "/{request_id}/close",
     operation_id="close_feedback_request",
     summary="Close a feedback request, revoking its open tokens",
+    description="Ends a campaign: every response token not used yet stops working at once "
+    "(401), and a `feedback_request.closed` event is written. Answers already "
+    "given keep counting in their reporting period.",
     responses=success(WRITE, 200, "The closed request, with its `ETag`."),
 )
 def close_feedback_request(

@@ -114,6 +114,7 @@ class RespondentToken(Schema):
     index: Count = Field(description="Position in `respondents` of the request.", examples=[0])
     token: str = Field(
         max_length=200,
+        pattern=r"^frt_[0-9A-Z]{26}_[0-9A-Z]{26}_[0-9a-f]{40}$",
         description="Send as `Authorization: Bearer <token>` to `submit_feedback_response`.",
         examples=[TOKEN_EXAMPLE],
     )

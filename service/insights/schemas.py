@@ -158,6 +158,7 @@ class ThemeOut(Schema):
 
     key: str = Field(
         max_length=64,
+        pattern=r"^\S+$",
         description="Stable key: a theme of the documented map (`clarity`), or "
         "`term:<lemma>` for a word outside it.",
         examples=["clarity"],

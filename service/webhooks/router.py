@@ -108,6 +108,8 @@ def create_webhook_endpoint(
     "",
     operation_id="list_webhook_endpoints",
     summary="List webhook endpoints (admin)",
+    description="Where your organization's events are delivered: each endpoint's URL, event "
+    "types and status (never its secret).",
     responses=READ,
 )
 def list_webhook_endpoints(
@@ -121,6 +123,8 @@ def list_webhook_endpoints(
     "/{endpoint_id}",
     operation_id="get_webhook_endpoint",
     summary="Get a webhook endpoint (admin)",
+    description="One endpoint: its URL, event types, status, why it was disabled (a 410 from the "
+    "receiver disables it) and until when a rotated secret still signs.",
     responses=success(READ, 200, "The endpoint, with its `ETag`."),
 )
 def get_webhook_endpoint(endpoint: EndpointDep, response: Response) -> EndpointOut:
@@ -132,6 +136,8 @@ def get_webhook_endpoint(endpoint: EndpointDep, response: Response) -> EndpointO
     "/{endpoint_id}",
     operation_id="update_webhook_endpoint",
     summary="Change a webhook endpoint (admin)",
+    description="Change the URL (checked again: `https` to public addresses only), the event "
+    "types, the description, or enable it again; needs `If-Match`.",
     responses=success(UPDATE, 200, "The endpoint, with its new `ETag`."),
 )
 def update_webhook_endpoint(
@@ -155,6 +161,8 @@ def update_webhook_endpoint(
     "/{endpoint_id}",
     operation_id="delete_webhook_endpoint",
     summary="Delete a webhook endpoint and its delivery log (admin)",
+    description="Stops deliveries to this endpoint at once and deletes its delivery log; "
+    "events stay in the feed (`list_events`). Needs `If-Match`.",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=UPDATE,
 )
@@ -194,6 +202,9 @@ def rotate_webhook_secret(
     "/{endpoint_id}/deliveries",
     operation_id="list_webhook_deliveries",
     summary="The endpoint's delivery log (admin)",
+    description="Every delivery to this endpoint, newest first: the event, attempts, the last"
+    " status or error and when it is tried next (exponential backoff with jitter,"
+    " for more than 3 days). `redeliver_webhook` sends one again.",
     responses=READ,
 )
 def list_webhook_deliveries(

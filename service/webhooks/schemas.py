@@ -13,6 +13,9 @@ from service.types import INT32_MAX, JSON_NUMBER, Name
 
 MAX_URL_LENGTH = 2048
 SECRET_EXAMPLE = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # noqa: S105
+# An absolute URL (a scheme, then `://` and no spaces); that it is `https` to a public host
+# is checked by the service (service.webhooks.ssrf), with reasons a pattern cannot give.
+URL_PATTERN = r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$"
 
 
 class EndpointStatus(StrEnum):
@@ -36,6 +39,7 @@ class EndpointCreate(Schema):
     url: str = Field(
         min_length=1,
         max_length=MAX_URL_LENGTH,
+        pattern=URL_PATTERN,
         description="`https` URL whose host resolves to public addresses only.",
         examples=["https://hooks.example.com/calling"],
     )
@@ -56,6 +60,7 @@ class EndpointPatch(Schema):
     url: str = omittable(
         min_length=1,
         max_length=MAX_URL_LENGTH,
+        pattern=URL_PATTERN,
         description="New `https` URL.",
         examples=["https://hooks.example.com/calling"],
     )
@@ -78,6 +83,7 @@ class EndpointOut(Schema):
     )
     url: str = Field(
         max_length=MAX_URL_LENGTH,
+        pattern=URL_PATTERN,
         description="Where events go.",
         examples=["https://hooks.example.com/calling"],
     )
@@ -108,6 +114,7 @@ class EndpointWithSecret(EndpointOut):
 
     secret: str = Field(
         max_length=100,
+        pattern=r"^whsec_[A-Za-z0-9+/]+={0,2}$",
         description="The Standard Webhooks signing secret (`whsec_…`); shown once.",
         examples=[SECRET_EXAMPLE],
     )
