@@ -57,8 +57,8 @@ TAGS = [
     },
     {
         "name": "Trust",
-        "description": "Follower-trust scores and stages, computed from published states "
-        "under strict anonymity rules.",
+        "description": "Follower-trust scores and stages, computed once per closed reporting "
+        "period under strict anonymity rules; an open period shows only a count.",
     },
     {
         "name": "Insights",

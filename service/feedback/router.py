@@ -132,8 +132,10 @@ def get_feedback(
     "/{feedback_id}/retract",
     operation_id="retract_feedback",
     summary="Retract feedback (admin)",
-    description="It stops counting at once in the kept aggregates; the respondent's previous "
-    "response, if any, counts again. Published figures follow the usual publication steps.",
+    description="Its text and the respondent's identity are deleted at once. If its reporting "
+    "period is still open it stops counting there (the respondent's previous answer in that "
+    "period, if any, counts again); a closed period never reopens, so there it stays an "
+    "anonymous number in the frozen table.",
     responses=success(
         WRITE,
         200,
