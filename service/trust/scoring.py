@@ -4,7 +4,8 @@ is computed").
 A respondent's answers to the four trust items become one number `t` on 0–100. To keep sums
 exact, `t` is stored in *units* `u = t · 12 / 25`, an integer in 0..48 (the mean of 1–4 answers
 times 12 is always whole). A set of respondents is summarised by `Stats`, integer sufficient
-statistics that add and subtract exactly, so a period's cells are computed and checked exactly. `compute` turns `Stats` and the organization prior into a `Score`;
+statistics that add and subtract exactly, so a period's cells are computed and checked
+exactly. `compute` turns `Stats` and the organization prior into a `Score`;
 `stage` places the leader on manager → emerging leader → leader.
 """
 
