@@ -112,9 +112,12 @@ def test_swagger_ui_runs_the_demo_leaders_trust_score(served: tuple[str, str]) -
             page.goto(f"{base}/docs")
             page.get_by_role("button", name=re.compile("Authorize")).first.click()
             dialog = page.locator(".modal-ux")
-            dialog.locator("input").first.fill(key)
-            dialog.locator(".auth-btn-wrapper button.authorize").click()
-            dialog.locator(".auth-btn-wrapper button.btn-done").click()
+            # The dialog lists every scheme of the spec (API key, response token, webhook
+            # signature): authorize the API key's form.
+            form = dialog.locator("form").filter(has_text="ApiKey (http, Bearer)")
+            form.locator("input").first.fill(key)
+            form.locator("button.authorize").click()
+            dialog.locator(".auth-btn-wrapper button.btn-done").first.click()
 
             operation = page.locator("#operations-Trust-get_trust_score")
             operation.locator(".opblock-summary").first.click()
