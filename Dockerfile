@@ -31,6 +31,6 @@ USER 10001:10001
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/livez', timeout=2)"]
-# `calling serve` runs uvicorn with the transport limits (service/transport.py): head size and
+# `calling serve` runs uvicorn with the transport limits (service/api/transport.py): head size,
 # time, body time, keep-alive; one-line configuration errors. Migrations run as a Job.
 CMD ["calling", "serve", "--host", "0.0.0.0", "--port", "8000", "--no-migrate", "--no-demo", "--timeout-graceful-shutdown", "20"]

@@ -1,5 +1,5 @@
 """Benchmark: the HTTP server `calling serve` runs (uvicorn + h11 with the transport limits
-of service/transport.py) against bare uvicorn with httptools (no head cap, no head timeout).
+of service/api/transport.py) against bare uvicorn with httptools (no head cap, no head timeout).
 
     python bench/http_server.py [--seconds 5] [--clients 8]
 
@@ -24,7 +24,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from service.auth import Scope
+from service.api.auth import Scope
 from service.db import make_engine, make_sessionmaker
 from service.migrate import upgrade
 from service.organizations.service import create_api_key, create_organization

@@ -32,8 +32,8 @@ from fastapi.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from service.app import create_app
-from service.auth import Scope
+from service.api.app import create_app
+from service.api.auth import Scope
 from service.beliefs.schemas import BeliefCreate, BeliefStatus
 from service.beliefs.service import create_belief
 from service.db import make_engine, make_sessionmaker

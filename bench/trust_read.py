@@ -29,8 +29,8 @@ from fastapi.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from service.app import create_app
-from service.auth import Scope
+from service.api.app import create_app
+from service.api.auth import Scope
 from service.db import make_engine, make_sessionmaker
 from service.ids import new_id
 from service.migrate import upgrade

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from sqlalchemy.orm import Session
 
-from service.auth import Scope
+from service.api.auth import Scope
 from service.db import make_engine, make_sessionmaker, utcnow
 from service.settings import Settings, get_settings
 
@@ -165,16 +165,14 @@ def _worker(settings: Settings) -> Worker:
     )
 
 
-def _run_uvicorn(
-    settings: Settings, host: str, port: int, timeout_graceful_shutdown: int
-) -> None:
+def _run_uvicorn(settings: Settings, host: str, port: int, timeout_graceful_shutdown: int) -> None:
     import uvicorn
 
-    from service.observability.logging import logging_config
-    from service.transport import protocol_class
+    from service.api.observability.logging import logging_config
+    from service.api.transport import protocol_class
 
     uvicorn.run(
-        "service.app:create_app",
+        "service.api.app:create_app",
         factory=True,
         host=host,
         port=port,
@@ -182,7 +180,7 @@ def _run_uvicorn(
         timeout_graceful_shutdown=timeout_graceful_shutdown,
         log_config=logging_config(settings.log_level),
         access_log=False,  # ours (`calling.access`, JSON) replaces uvicorn's
-        # Transport limits (service.transport): head size and time, idle keep-alive.
+        # Transport limits (service.api.transport): head size and time, idle keep-alive.
         http=protocol_class(settings.header_timeout_seconds),
         h11_max_incomplete_event_size=settings.max_header_bytes,
         timeout_keep_alive=settings.keep_alive_timeout_seconds,
@@ -198,7 +196,7 @@ def worker(
     """Deliver webhooks (run several on PostgreSQL; one on SQLite). Stops on SIGTERM."""
     import signal
 
-    from service.observability.logging import configure_logging
+    from service.api.observability.logging import configure_logging
 
     settings = get_settings()
     configure_logging(settings.log_level)
@@ -314,8 +312,8 @@ def openapi(
     ),
 ) -> None:
     """Write the OpenAPI spec (the committed contract)."""
-    from service.app import create_app
-    from service.openapi import render
+    from service.api.app import create_app
+    from service.api.openapi import render
 
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(render(create_app(Settings(database_url="sqlite://"))), encoding="utf-8")

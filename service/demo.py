@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from service.auth import Scope
+from service.api.auth import Scope
 from service.beliefs.schemas import BeliefCategory, BeliefCreate, BeliefStatus
 from service.beliefs.service import create_belief
 from service.feedback.schemas import BeliefRating, FeedbackCreate, Relationship, TrustAnswers

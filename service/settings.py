@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(
         default=1200,
         ge=0,
-        le=2_147_483_647,  # the spec's bound of `RateLimit-Limit` (service.openapi)
+        le=2_147_483_647,  # the spec's bound of `RateLimit-Limit` (service.api.openapi)
         description="Requests per organization in any 60 s, per replica; 0 turns limits off.",
     )
     rate_limit_burst: int = Field(

@@ -26,7 +26,7 @@ def _valid_unicode(value: str) -> str:
 
 # RFC 3339 `date-time`: pydantic alone would also take `0.5` (Unix time) or a bare date.
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
-# The spec's `maxLength` of every `date-time` (service.openapi): room for 14 fraction digits
+# The spec's `maxLength` of every `date-time` (service.api.openapi): room for 14 fraction digits
 # and an offset. The API writes at most 32 (`2026-01-31T23:59:59.999999+00:00`).
 MAX_TIMESTAMP_LENGTH = 40
 # …and of every `date` (`YYYY-MM-DD`, all the API reads and writes).

@@ -20,8 +20,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
-from service.app import create_app
-from service.auth import Scope
+from service.api.app import create_app
+from service.api.auth import Scope
 from service.db import make_engine, make_sessionmaker
 from service.migrate import upgrade
 from service.models import Base

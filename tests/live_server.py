@@ -33,13 +33,13 @@ def live_server(
 ) -> Iterator[str]:
     """Serve `database_url` on a free local port with `CALLING_<NAME>` settings; yield the
     base URL once `/readyz` answers 200. `serve=True` runs `calling serve` (as the image
-    does: uvicorn with the transport limits of `service.transport`) instead of bare uvicorn."""
+    does: uvicorn with the transport limits of `service.api.transport`) instead of bare uvicorn."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CALLING_")}
     env |= {"CALLING_DATABASE_URL": database_url, "CALLING_LOG_LEVEL": "WARNING"}
     env |= {f"CALLING_{name.upper()}": value for name, value in settings.items()}
     command = [
-        sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory",
+        sys.executable, "-m", "uvicorn", "service.api.app:create_app", "--factory",
         "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
     ]  # fmt: skip
     if serve:

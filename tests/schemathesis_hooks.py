@@ -43,8 +43,8 @@ from schemathesis.generation.meta import TestPhase
 from schemathesis.hooks import HookContext
 from schemathesis.openapi.checks import RejectedPositiveData
 
+from service.api.routing import IDEMPOTENCY_KEY_PATTERN
 from service.ids import id_pattern
-from service.routing import IDEMPOTENCY_KEY_PATTERN
 
 _KEY = "Idempotency-Key"
 _KEY_MAX = 255

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from service.app import create_app
-from service.openapi import SPEC_PATH
+from service.api.app import create_app
+from service.api.openapi import SPEC_PATH
 from service.settings import Settings
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")

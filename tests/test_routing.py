@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from service.app import create_app
+from service.api.app import create_app
 from service.settings import Settings
 from tests.conftest import Tenant, make_tenant
 

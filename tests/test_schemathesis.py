@@ -33,7 +33,8 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from service.auth import Scope
+from service.api.auth import Scope
+from service.api.openapi import SPEC_PATH
 from service.beliefs import service as beliefs_service
 from service.beliefs.schemas import BeliefCreate, BeliefStatus
 from service.beliefs.service import create_belief
@@ -52,7 +53,6 @@ from service.feedback.schemas import (
 from service.feedback_requests import service as requests_service
 from service.feedback_requests.schemas import ContactRespondent, FeedbackRequestCreate
 from service.migrate import upgrade
-from service.openapi import SPEC_PATH
 from service.organizations import service as organizations_service
 from service.organizations.models import Organization
 from service.organizations.service import create_api_key, create_organization, schedule_of

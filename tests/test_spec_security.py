@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from service.api.openapi import RATE_LIMIT_HEADERS, REFUSED_BEFORE_AUTHENTICATION, SPEC_PATH
+from service.api.ratelimit import RateLimiter
 from service.errors import (
     MAX_FIELD_ERRORS,
     MAX_FIELD_LENGTH,
     MAX_INSTANCE_LENGTH,
 )
-from service.openapi import RATE_LIMIT_HEADERS, REFUSED_BEFORE_AUTHENTICATION, SPEC_PATH
-from service.ratelimit import RateLimiter
 from service.types import MAX_TIMESTAMP_LENGTH
 from tests.conftest import Tenant
 

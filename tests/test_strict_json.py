@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.strict_json import JSONLimits, TooComplex, check_shape, loads
+from service.api.strict_json import JSONLimits, TooComplex, check_shape, loads
 from tests.conftest import Tenant
 
 SMALL = JSONLimits(max_depth=4, max_members=5, max_elements=6, max_values=30)

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from service.api.http import PageParams, paginate
 from service.beliefs.models import Belief, BeliefRevision
 from service.beliefs.schemas import (
     MAX_POSITION,
@@ -18,7 +19,6 @@ from service.beliefs.schemas import (
 from service.db import utcnow
 from service.errors import Conflict, NotFound
 from service.events.service import EventType, emit
-from service.http import PageParams, paginate
 from service.ids import new_id
 from service.people.models import Person
 

@@ -16,11 +16,11 @@ from sqlalchemy import String, cast, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from service.api.http import PageParams, paginate
 from service.db import utcnow
 from service.errors import NotFound
 from service.events.models import Event, EventCounter
 from service.events.types import EventType
-from service.http import PageParams, paginate
 from service.ids import new_id
 
 # How long the feed keeps events (the issue: at least 30 days).

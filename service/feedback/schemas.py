@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from service.http import Schema
+from service.api.http import Schema
 from service.ids import id_pattern
 from service.types import JSON_NUMBER, LongText, Reference
 

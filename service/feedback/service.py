@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from service.api.http import PageParams, paginate
 from service.beliefs.models import Belief
 from service.beliefs.schemas import BeliefStatus
 from service.errors import NotFound, Unprocessable
@@ -28,7 +29,6 @@ from service.feedback.schemas import (
     Relationship,
     StoredAnswers,
 )
-from service.http import PageParams, paginate
 from service.ids import new_id
 from service.organizations.models import Organization
 from service.people.models import Person

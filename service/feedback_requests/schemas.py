@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, Strict
 
+from service.api.http import Schema
 from service.feedback.schemas import (
     MAX_BELIEF_RATINGS,
     RATINGS_EXAMPLE,
@@ -13,7 +14,6 @@ from service.feedback.schemas import (
     Relationship,
     TrustAnswers,
 )
-from service.http import Schema
 from service.ids import id_pattern
 from service.types import Count, LongText, Reference
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from service.api.http import PageParams, paginate
 from service.errors import Conflict, NotFound, Unauthorized, Unprocessable
 from service.events.service import EventType, emit
 from service.feedback.models import Feedback
@@ -35,7 +36,6 @@ from service.feedback_requests.schemas import (
     RequestStatus,
     RespondentToken,
 )
-from service.http import PageParams, paginate
 from service.ids import new_id
 from service.organizations.models import Organization
 from service.people.models import Person

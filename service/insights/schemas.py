@@ -6,8 +6,8 @@ from typing import Annotated
 
 from pydantic import Field
 
+from service.api.http import Schema
 from service.feedback.schemas import Relationship
-from service.http import Schema
 from service.ids import id_pattern
 from service.insights.alignment import AlignmentClass
 from service.reflections.schemas import ScheduleOut

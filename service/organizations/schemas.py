@@ -6,8 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, WithJsonSchema, model_validator
 
-from service.auth import Scope
-from service.http import Schema, omittable
+from service.api.auth import Scope
+from service.api.http import Schema, omittable
 from service.ids import id_pattern
 from service.trust.periods import PERIOD_MONTHS
 from service.types import JSON_NUMBER, Name
@@ -201,7 +201,7 @@ class ApiKeyCreate(Schema):
     )
 
 
-# `csk_<org>_<key>_<secret>` (service.auth): the org and key parts of the ids, 40 hex digits.
+# `csk_<org>_<key>_<secret>` (service.api.auth): the org and key parts of the ids, 40 hex digits.
 _C32 = "[0-9A-HJKMNP-TV-Z]"  # Crockford base32
 
 

@@ -8,10 +8,10 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.auth import Scope, new_key_material
+from service.api.auth import Scope, new_key_material
+from service.api.http import PageParams, paginate
 from service.db import utcnow
 from service.errors import Conflict, NotFound, Unprocessable
-from service.http import PageParams, paginate
 from service.ids import new_id
 from service.organizations.models import ApiKey, Organization
 from service.organizations.schemas import (
@@ -115,7 +115,7 @@ def list_tenants(
 
 
 def deactivate_organization(session: Session, org: Organization) -> None:
-    """Its keys stop working at once (`service.auth`); its data is kept."""
+    """Its keys stop working at once (`service.api.auth`); its data is kept."""
     if org.deactivated_at is None:
         org.deactivated_at = utcnow()
         org.updated_at = org.deactivated_at

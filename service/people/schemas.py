@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field
 
-from service.http import Schema, omittable
+from service.api.http import Schema, omittable
 from service.ids import id_pattern
 from service.types import Email, ExternalId, Name, ResourceRevision, ShortLine
 

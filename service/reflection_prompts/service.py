@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from service.api.http import PageParams, paginate
 from service.db import utcnow
 from service.errors import Conflict, NotFound
-from service.http import PageParams, paginate
 from service.ids import new_id
 from service.reflection_prompts.models import ReflectionPrompt
 from service.reflection_prompts.schemas import PromptCreate, PromptOut, PromptPatch, PromptStatus

@@ -6,8 +6,8 @@ from typing import Annotated
 
 from pydantic import Field
 
+from service.api.http import Schema, omittable
 from service.beliefs.schemas import BeliefIdField
-from service.http import Schema, omittable
 from service.ids import id_pattern
 from service.reflection_prompts.schemas import PromptIdField
 from service.reflections.fields import JSON_INTEGER, Day, JsonBool

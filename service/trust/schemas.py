@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
 
-from service.http import Schema
+from service.api.http import Schema
 from service.ids import id_pattern
 from service.types import Count, Name
 

@@ -6,8 +6,8 @@ from typing import Annotated
 
 from pydantic import Field
 
+from service.api.http import Schema, omittable
 from service.events.types import EventType
-from service.http import Schema, omittable
 from service.ids import id_pattern
 from service.types import INT32_MAX, JSON_NUMBER, Name
 

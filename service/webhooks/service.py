@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.api.http import PageParams, paginate
 from service.errors import Conflict, NotFound, Unprocessable
-from service.http import PageParams, paginate
 from service.ids import new_id
 from service.webhooks import signing, ssrf
 from service.webhooks.models import WebhookDelivery, WebhookEndpoint

@@ -31,7 +31,7 @@ from hypothesis import settings as hypothesis_settings
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from service.app import create_app
+from service.api.app import create_app
 from service.db import make_sessionmaker
 from service.insights import naming
 from service.insights.models import InsightOrgCell

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
-from service.app import create_app
+from service.api.app import create_app
 from service.cli import app as cli_app
 from service.settings import Settings
 from tests.ops.repo_files import (

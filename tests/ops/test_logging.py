@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.observability.logging import JsonFormatter
+from service.api.observability.logging import JsonFormatter
 from tests.conftest import Tenant
 from tests.ops.repo_files import ROOT
 
@@ -118,7 +118,7 @@ def test_exceptions_are_logged_without_their_message(log_lines: io.StringIO) -> 
 _UVICORN_CLI_STARTUP = """
 import logging, logging.config
 from uvicorn.config import LOGGING_CONFIG
-from service.app import create_app
+from service.api.app import create_app
 from service.settings import Settings
 
 logging.config.dictConfig(LOGGING_CONFIG)  # what `uvicorn ...` does before the factory

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import create_engine
 
-from service.observability.metrics import HttpMetrics
+from service.api.observability.metrics import HttpMetrics
 from tests.conftest import Tenant
 
 Key = tuple[str, str, str]

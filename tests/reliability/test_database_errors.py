@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError, InternalError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session
 
-from service.app import create_app
+from service.api.app import create_app
 from service.db import ConnectionSlots, make_engine
 from service.errors import is_transient_db_error
 from service.migrate import upgrade

@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from service.app import create_app
+from service.api.app import create_app
+from service.api.ratelimit import RateLimiter
 from service.people.models import Person
-from service.ratelimit import RateLimiter
 from service.settings import Settings
 from tests.conftest import make_tenant
 

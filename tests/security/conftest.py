@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from fastapi import FastAPI
 
-from service.app import create_app
+from service.api.app import create_app
 from service.settings import Settings
 
 

@@ -1,7 +1,7 @@
 """Authorization matrix: every operation × every scope, derived from the app and the spec.
 
 * The scope each operation needs is read from the app itself: the `require_<scope>` checks
-  (`service.auth.require`) in each route's dependency tree. The committed spec publishes it
+  (`service.api.auth.require`) in each route's dependency tree. The committed spec publishes it
   as `x-required-scope` (and as the role of the operation's security requirement); the two
   must agree, so a new route is covered, and documented, without editing this test.
 * What each scope implies is documented (`DOCUMENTED_IMPLIES`, as in the API docs); the code
@@ -25,7 +25,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
-from service.auth import Principal, Scope
+from service.api.auth import Principal, Scope
 from service.ids import new_id
 from tests.conftest import Tenant
 from tests.security.seeding import PROBLEM, call, seed

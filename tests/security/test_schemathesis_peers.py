@@ -26,7 +26,8 @@ from unittest import mock
 
 import pytest
 
-from service.auth import Scope
+from service.api.auth import Scope
+from service.api.openapi import SPEC_PATH
 from service.beliefs.schemas import BeliefCreate, BeliefStatus
 from service.beliefs.service import create_belief
 from service.db import make_engine, make_sessionmaker, utcnow
@@ -39,7 +40,6 @@ from service.feedback.schemas import (
 )
 from service.feedback.service import create_feedback
 from service.migrate import upgrade
-from service.openapi import SPEC_PATH
 from service.organizations.service import create_api_key, create_organization
 from service.people.schemas import PersonCreate
 from service.people.service import create_person

@@ -37,7 +37,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from service.app import create_app
+from service.api.app import create_app
 from service.db import make_sessionmaker
 from service.settings import Settings
 from service.trust.models import TrustPeriod, TrustPeriodCell

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from service.app import create_app
+from service.api.app import create_app
 from service.db import make_sessionmaker
 from service.feedback.models import Feedback
 from service.settings import Settings

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
-from service.app import create_app
+from service.api.app import create_app
 from service.db import make_sessionmaker, utcnow
 from service.settings import Settings
 from service.webhooks.models import WebhookDelivery

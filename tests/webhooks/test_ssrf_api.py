@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from service.app import create_app
+from service.api.app import create_app
 from service.db import make_sessionmaker
 from service.settings import Settings
 from service.webhooks.delivery import Outcome

@@ -4,14 +4,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from service.auth import Reader
+from service.api.auth import Reader
+from service.api.responses import READ
+from service.api.routing import CallingRoute
 from service.db import SessionDep, utcnow
 from service.ids import id_pattern
 from service.insights import service
 from service.insights.schemas import Alignment, Journey, Themes
 from service.organizations.service import get_organization
-from service.responses import READ
-from service.routing import CallingRoute
 from service.types import AwareDatetime
 
 router = APIRouter(prefix="/v1", tags=["Insights"], route_class=CallingRoute)

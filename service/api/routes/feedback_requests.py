@@ -4,7 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
-from service.auth import Reader, Writer
+from service.api.auth import Reader, Writer
+from service.api.http import Page, PageParams, cursor_field, set_etag
+from service.api.responses import READ, WRITE, link_to, success
+from service.api.routing import CallingRoute, secret_response
 from service.db import SessionDep, utcnow
 from service.feedback_requests import service
 from service.feedback_requests.models import FeedbackRequest
@@ -14,10 +17,7 @@ from service.feedback_requests.schemas import (
     FeedbackRequestOut,
     RequestStatus,
 )
-from service.http import Page, PageParams, cursor_field, set_etag
 from service.ids import id_pattern
-from service.responses import READ, WRITE, link_to, success
-from service.routing import CallingRoute, secret_response
 from service.types import AwareDatetime
 
 router = APIRouter(

@@ -4,9 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
-from service.auth import Reader, Writer
-from service.db import SessionDep
-from service.http import (
+from service.api.auth import Reader, Writer
+from service.api.http import (
     IfMatchHeader,
     Page,
     PageParams,
@@ -14,12 +13,13 @@ from service.http import (
     cursor_field,
     set_etag,
 )
+from service.api.responses import READ, UPDATE, WRITE, link_to, success
+from service.api.routing import CallingRoute
+from service.db import SessionDep
 from service.ids import id_pattern
 from service.reflection_prompts import service
 from service.reflection_prompts.models import ReflectionPrompt
 from service.reflection_prompts.schemas import PromptCreate, PromptOut, PromptPatch, PromptStatus
-from service.responses import READ, UPDATE, WRITE, link_to, success
-from service.routing import CallingRoute
 from service.types import AwareDatetime
 
 router = APIRouter(prefix="/v1", tags=["Reflection prompts"], route_class=CallingRoute)

@@ -19,6 +19,9 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from starlette.concurrency import run_in_threadpool
 
+from service.api.ratelimit import count_anonymous_request, count_request
+from service.api.responses import problems, success
+from service.api.routing import CallingRoute, IdempotencyKeyHeader
 from service.db import SessionDep, utcnow
 from service.errors import TooManyRequests, Unauthorized
 from service.feedback.schemas import FeedbackOut
@@ -28,9 +31,6 @@ from service.feedback_requests.models import FeedbackRequestRecipient
 from service.feedback_requests.schemas import FeedbackResponseCreate
 from service.idempotency.service import claim, fingerprint
 from service.organizations.service import get_organization
-from service.ratelimit import count_anonymous_request, count_request
-from service.responses import problems, success
-from service.routing import CallingRoute, IdempotencyKeyHeader
 
 SUBMISSIONS_PER_MINUTE = 10
 

@@ -14,7 +14,7 @@ import traceback
 from datetime import UTC, datetime
 from typing import Any
 
-from service.middleware import request_id_var
+from service.api.middleware import request_id_var
 
 # Attributes every LogRecord has; anything else on a record is an `extra` field.
 _RECORD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {

@@ -30,8 +30,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match
 from starlette.types import Scope
 
-from service.auth import Principal, authenticate, authorize
-from service.auth import Scope as KeyScope
+from service.api.auth import Principal, authenticate, authorize
+from service.api.auth import Scope as KeyScope
+from service.api.middleware import refuse_body_early
+from service.api.strict_json import StrictJSONRequest
 from service.db import SessionDep
 from service.errors import IF_MATCH_REQUIRED, PreconditionRequired, ServiceError
 from service.idempotency.service import (
@@ -41,8 +43,6 @@ from service.idempotency.service import (
     claim,
     fingerprint,
 )
-from service.middleware import refuse_body_early
-from service.strict_json import StrictJSONRequest
 
 # Printable ASCII without leading or trailing spaces: what survives an HTTP header unchanged.
 IDEMPOTENCY_KEY_PATTERN = r"^[!-~]([ -~]*[!-~])?$"

@@ -4,11 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Response, status
 
-from service.auth import Reader, Writer
-from service.beliefs.models import Belief
-from service.beliefs.service import get_belief
-from service.db import SessionDep, utcnow
-from service.http import (
+from service.api.auth import Reader, Writer
+from service.api.http import (
     IF_MATCH_PATTERN,
     IfMatchHeader,
     Page,
@@ -18,6 +15,21 @@ from service.http import (
     cursor_field,
     set_etag,
 )
+from service.api.responses import (
+    COMMON,
+    ETAG,
+    READ,
+    UPDATE,
+    WRITE,
+    link,
+    link_to,
+    problems,
+    success,
+)
+from service.api.routing import CallingRoute
+from service.beliefs.models import Belief
+from service.beliefs.service import get_belief
+from service.db import SessionDep, utcnow
 from service.ids import id_pattern
 from service.people.models import Person
 from service.people.service import get_person
@@ -34,18 +46,6 @@ from service.reflections.schemas import (
     ScheduleOut,
     ScheduleSet,
 )
-from service.responses import (
-    COMMON,
-    ETAG,
-    READ,
-    UPDATE,
-    WRITE,
-    link,
-    link_to,
-    problems,
-    success,
-)
-from service.routing import CallingRoute
 from service.types import AwareDatetime
 
 router = APIRouter(prefix="/v1", tags=["Reflections"], route_class=CallingRoute)

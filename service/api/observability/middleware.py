@@ -12,8 +12,8 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.middleware import request_id_var
-from service.observability.metrics import UNMATCHED_ROUTE, HttpMetrics
+from service.api.middleware import request_id_var
+from service.api.observability.metrics import UNMATCHED_ROUTE, HttpMetrics
 
 access_logger = logging.getLogger("calling.access")
 

@@ -13,14 +13,14 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 
-from service.auth import Principal, Scope
+from service.api.auth import Principal, Scope
+from service.api.responses import Problem
+from service.api.workflow import STEP_DESCRIPTIONS
 from service.errors import _routes
 from service.ids import ID_LENGTH
-from service.responses import Problem
 from service.types import DAY_LENGTH, MAX_TIMESTAMP_LENGTH
-from service.workflow import STEP_DESCRIPTIONS
 
-SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi" / "openapi.json"
+SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "openapi.json"
 
 # `Retry-After` is at most a minute: 1 s (an `Idempotency-Key` in flight), 2 s (database
 # unavailable), 5 s (`/readyz`) or the end of a full rate-limit window (60 s at most).
@@ -46,7 +46,7 @@ _HEADER_DOCS: dict[int, dict[str, Any]] = {
     503: {"Retry-After": _RETRY_AFTER},
 }
 
-# The RateLimit header fields (IETF httpapi draft) that `service.ratelimit` adds to the
+# The RateLimit header fields (IETF httpapi draft) that `service.api.ratelimit` adds to the
 # response of every request whose API key was checked, while rate limiting is on (a
 # positive `rate_limit_per_minute`, the default). Their values are bounded by the settings
 # (`rate_limit_per_minute`, `rate_limit_burst` ≤ 2³¹ − 1) and the window (≤ 60 s).
@@ -86,7 +86,7 @@ RATE_LIMIT_HEADERS: dict[str, dict[str, Any]] = {
         },
     },
 }
-# Every response carries the request id (service.middleware): the client's `X-Request-Id`
+# Every response carries the request id (service.api.middleware): the client's `X-Request-Id`
 # when it is valid, otherwise one the service made. Logs hold it, so quote it to support.
 REQUEST_ID_HEADER: dict[str, Any] = {
     "description": "The id of this request: your `X-Request-Id` when it has 1–128 of "

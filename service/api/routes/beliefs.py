@@ -4,7 +4,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
-from service.auth import Reader, Writer
+from service.api.auth import Reader, Writer
+from service.api.http import (
+    IfMatchHeader,
+    Page,
+    PageParams,
+    check_if_match,
+    cursor_field,
+    set_etag,
+)
+from service.api.responses import READ, UPDATE, WRITE, link_to, success
+from service.api.routing import CallingRoute
 from service.beliefs import service
 from service.beliefs.models import Belief
 from service.beliefs.schemas import (
@@ -15,18 +25,8 @@ from service.beliefs.schemas import (
     BeliefStatus,
 )
 from service.db import SessionDep
-from service.http import (
-    IfMatchHeader,
-    Page,
-    PageParams,
-    check_if_match,
-    cursor_field,
-    set_etag,
-)
 from service.ids import id_pattern
 from service.people.service import get_person
-from service.responses import READ, UPDATE, WRITE, link_to, success
-from service.routing import CallingRoute
 from service.types import AwareDatetime
 
 router = APIRouter(prefix="/v1", tags=["Beliefs"], route_class=CallingRoute)

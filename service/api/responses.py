@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
+from service.api.http import Schema
 from service.errors import (
     MAX_DETAIL_LENGTH,
     MAX_FIELD_ERRORS,
@@ -13,7 +14,6 @@ from service.errors import (
     MAX_INSTANCE_LENGTH,
     MAX_MESSAGE_LENGTH,
 )
-from service.http import Schema
 
 
 class FieldError(Schema):
@@ -83,7 +83,7 @@ _DESCRIPTIONS = {
 
 
 def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """Declare error responses; `service.openapi` gives each its problem+json content."""
+    """Declare error responses; `service.api.openapi` gives each its problem+json content."""
     return {code: {"description": _DESCRIPTIONS[code]} for code in codes}
 
 
@@ -119,7 +119,7 @@ _HEADERS = {
     "ETag": {
         "description": "The version of the object: send it as `If-Match` to update or delete.",
         "required": True,
-        # `"<version>"`, the version a positive 32-bit integer (service.http.etag_for).
+        # `"<version>"`, the version a positive 32-bit integer (service.api.http.etag_for).
         "schema": {"type": "string", "maxLength": 12, "pattern": '^"[0-9]+"$', "examples": ['"1"']},
     },
     "Location": {

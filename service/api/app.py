@@ -7,34 +7,34 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from service.beliefs.router import router as beliefs_router
+from service.api.docs import install_docs
+from service.api.health import router as health_router
+from service.api.middleware import RequestContextMiddleware
+from service.api.observability.logging import configure_logging
+from service.api.observability.metrics import HttpMetrics
+from service.api.observability.middleware import TelemetryMiddleware
+from service.api.observability.router import router as metrics_router
+from service.api.openapi import install_openapi
+from service.api.ratelimit import RateLimiter, RateLimitHeadersMiddleware
+from service.api.routes.beliefs import router as beliefs_router
+from service.api.routes.events import router as events_router
+from service.api.routes.feedback import router as feedback_router
+from service.api.routes.feedback_requests import router as feedback_requests_router
+from service.api.routes.feedback_responses import router as feedback_responses_router
+from service.api.routes.insights import router as insights_router
+from service.api.routes.organizations import router as organizations_router
+from service.api.routes.people import router as people_router
+from service.api.routes.platform import router as platform_router
+from service.api.routes.reflection_prompts import router as reflection_prompts_router
+from service.api.routes.reflections import router as reflections_router
+from service.api.routes.trust import router as trust_router
+from service.api.routes.webhooks import install_webhook_docs
+from service.api.routes.webhooks import router as webhooks_router
+from service.api.workflow import API_VERSION, DESCRIPTION
 from service.db import ConnectionSlots, make_engine, make_sessionmaker
-from service.docs import install_docs
 from service.errors import install_error_handlers
-from service.events.router import router as events_router
-from service.feedback.router import router as feedback_router
-from service.feedback_requests.respond import router as feedback_responses_router
-from service.feedback_requests.router import router as feedback_requests_router
-from service.health import router as health_router
 from service.idempotency.service import Replay, replay_handler
-from service.insights.router import router as insights_router
-from service.middleware import RequestContextMiddleware
-from service.observability.logging import configure_logging
-from service.observability.metrics import HttpMetrics
-from service.observability.middleware import TelemetryMiddleware
-from service.observability.router import router as metrics_router
-from service.openapi import install_openapi
-from service.organizations.router import router as organizations_router
-from service.people.router import router as people_router
-from service.platform.router import router as platform_router
-from service.ratelimit import RateLimiter, RateLimitHeadersMiddleware
-from service.reflection_prompts.router import router as reflection_prompts_router
-from service.reflections.router import router as reflections_router
 from service.settings import Settings, get_settings
-from service.trust.router import router as trust_router
-from service.webhooks.router import install_webhook_docs
-from service.webhooks.router import router as webhooks_router
-from service.workflow import API_VERSION, DESCRIPTION
 
 TAGS = [
     {"name": "Organization", "description": "Your tenant and its scoring and privacy settings."},
@@ -130,7 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         servers=SERVERS,
         contact=CONTACT,
         license_info=LICENSE,
-        docs_url=None,  # served from installed files by service.docs, not from a CDN
+        docs_url=None,  # served from installed files by service.api.docs, not from a CDN
         redoc_url=None,
     )
     engine = make_engine(settings)

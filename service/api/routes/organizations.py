@@ -4,9 +4,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 
-from service.auth import Admin, Reader, Scope
+from service.api.auth import Admin, Reader, Scope
+from service.api.http import IfMatchHeader, Page, PageQuery, check_if_match, set_etag
+from service.api.responses import ETAG, READ, UPDATE, WRITE, link, link_to, success
+from service.api.routing import CallingRoute, secret_response
 from service.db import SessionDep
-from service.http import IfMatchHeader, Page, PageQuery, check_if_match, set_etag
 from service.ids import id_pattern
 from service.organizations import service
 from service.organizations.schemas import (
@@ -17,8 +19,6 @@ from service.organizations.schemas import (
     OrganizationOut,
     OrganizationPatch,
 )
-from service.responses import ETAG, READ, UPDATE, WRITE, link, link_to, success
-from service.routing import CallingRoute, secret_response
 
 router = APIRouter(prefix="/v1", route_class=CallingRoute)
 

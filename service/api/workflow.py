@@ -1,5 +1,5 @@
 """Where each operation sits in the leadership-as-calling workflow: the API description and
-the text that opens every operation's description in the spec (service.openapi).
+the text that opens every operation's description in the spec (service.api.openapi).
 
 The workflow (DOMAIN.md): 0 set up the organization, 1 sync people, 2 codify beliefs,
 3 reflect, 4 seek feedback, 5 read follower trust (and close the loop).

@@ -4,9 +4,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
-from service.auth import Reader, Writer
+from service.api.auth import Reader, Writer
+from service.api.http import IfMatchHeader, Page, PageQuery, check_if_match, set_etag
+from service.api.responses import BODY_ID, READ, UPDATE, WRITE, link, link_to, success
+from service.api.routing import CallingRoute
 from service.db import SessionDep
-from service.http import IfMatchHeader, Page, PageQuery, check_if_match, set_etag
 from service.ids import id_pattern
 from service.people import service
 from service.people.models import Person
@@ -17,8 +19,6 @@ from service.people.schemas import (
     PersonOut,
     PersonPatch,
 )
-from service.responses import BODY_ID, READ, UPDATE, WRITE, link, link_to, success
-from service.routing import CallingRoute
 from service.types import AwareDatetime, ExternalId
 
 router = APIRouter(prefix="/v1/people", tags=["People"], route_class=CallingRoute)

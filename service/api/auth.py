@@ -21,10 +21,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
+from service.api.ratelimit import count_anonymous_request, count_request
 from service.db import ConnectionSlots
 from service.errors import Forbidden, Unauthorized
 from service.organizations.models import ApiKey, Organization
-from service.ratelimit import count_anonymous_request, count_request
 
 KEY_PREFIX = "csk"
 _SECRET_BYTES = 20
@@ -148,9 +148,7 @@ async def authorize(request: Request, scopes: Iterable[Scope]) -> Principal:
         await run_in_threadpool(count_anonymous_request, request)  # 429 when over the limit
         if token is None:
             raise Unauthorized("Send an API key as `Authorization: Bearer <key>`.")
-        raise Unauthorized(
-            "The API key is invalid or revoked, or its organization is deactivated."
-        )
+        raise Unauthorized("The API key is invalid or revoked, or its organization is deactivated.")
     request.state.org_id = principal.org_id
     await run_in_threadpool(count_request, request, principal.org_id)  # 429 when over it
     for scope in scopes:
@@ -178,7 +176,7 @@ def require(scope: Scope) -> object:
         return principal
 
     check.__name__ = f"require_{scope}"
-    check.__dict__["required_scope"] = scope  # published as `x-required-scope` (service.openapi)
+    check.__dict__["required_scope"] = scope  # published as x-required-scope (api.openapi)
     return Depends(check)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import PlainTextResponse
 
-from service.observability.metrics import CONTENT_TYPE, HttpMetrics
+from service.api.observability.metrics import CONTENT_TYPE, HttpMetrics
 
 router = APIRouter(tags=["Operations"], include_in_schema=False)  # not the integrators' contract
 
