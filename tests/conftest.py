@@ -108,7 +108,10 @@ def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url)
+    # No one-second burst cap: a test that posts a corpus may send more than the default 100
+    # answers in a second on a fast machine (the per-minute limit and its headers stay on;
+    # tests/reliability/test_rate_limits.py tests the burst cap with settings of its own).
+    return Settings(database_url=database_url, rate_limit_burst=0)
 
 
 @pytest.fixture(scope="session")
