@@ -13,10 +13,10 @@ from sqlalchemy import ForeignKeyConstraint, String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from service.api.http import PageParams
 from service.db import Base, TenantMixin
 from service.events.service import EventType, emit
 from service.organizations.models import Organization
+from service.pages import PageParams
 
 
 class ReflectionDueNotice(TenantMixin, Base):

@@ -16,12 +16,12 @@ from sqlalchemy import String, cast, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from service.api.http import PageParams, paginate
 from service.db import utcnow
 from service.errors import NotFound
 from service.events.models import Event, EventCounter
 from service.events.types import EventType
 from service.ids import new_id
+from service.pages import PageParams, paginate
 
 # How long the feed keeps events (the issue: at least 30 days).
 RETENTION = timedelta(days=30)

@@ -14,7 +14,6 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from service.api.http import PageParams, paginate
 from service.beliefs.models import Belief
 from service.beliefs.schemas import BeliefStatus
 from service.errors import NotFound, Unprocessable
@@ -31,6 +30,7 @@ from service.feedback.schemas import (
 )
 from service.ids import new_id
 from service.organizations.models import Organization
+from service.pages import PageParams, paginate
 from service.people.models import Person
 from service.trust.closing import period_for_write, voice_added, voice_retracted
 

@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 from pydantic import Field, WithJsonSchema, model_validator
 
 from service.api.auth import Scope
-from service.api.http import Schema, omittable
 from service.ids import id_pattern
+from service.schema import Schema, omittable
 from service.trust.periods import PERIOD_MONTHS
 from service.types import JSON_NUMBER, Name
 

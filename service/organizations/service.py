@@ -9,7 +9,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.api.auth import Scope, new_key_material
-from service.api.http import PageParams, paginate
 from service.db import utcnow
 from service.errors import Conflict, NotFound, Unprocessable
 from service.ids import new_id
@@ -21,6 +20,7 @@ from service.organizations.schemas import (
     OrganizationSettings,
     TenantOut,
 )
+from service.pages import PageParams, paginate
 from service.reflection_prompts.builtin import seed_built_in_prompts
 from service.trust.periods import (
     EPOCH,

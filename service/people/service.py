@@ -9,11 +9,11 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from service.api.http import PageParams, paginate
 from service.db import utcnow
 from service.errors import Conflict, NotFound, Unprocessable
 from service.events.service import EventType, emit, emit_many, forget
 from service.ids import new_id
+from service.pages import PageParams, paginate
 from service.people.models import Person
 from service.people.schemas import (
     BulkUpsert,

@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service.api.http import PageParams, paginate
 from service.db import utcnow
 from service.errors import Conflict, NotFound
 from service.ids import new_id
+from service.pages import PageParams, paginate
 from service.reflection_prompts.models import ReflectionPrompt
 from service.reflection_prompts.schemas import PromptCreate, PromptOut, PromptPatch, PromptStatus
 from service.reflections.models import ReflectionAnswer

@@ -13,12 +13,12 @@ from sqlalchemy import and_, delete, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from service.api.http import PageParams, paginate
 from service.beliefs.models import Belief
 from service.db import utcnow
 from service.errors import Conflict, NotFound, Unprocessable
 from service.events.service import EventType, emit
 from service.ids import new_id
+from service.pages import PageParams, paginate
 from service.people.models import Person
 from service.reflection_prompts.models import ReflectionPrompt
 from service.reflections.models import Reflection, ReflectionAnswer, ReflectionEntry

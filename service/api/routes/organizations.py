@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response, status
 
 from service.api.auth import Admin, Reader, Scope
-from service.api.http import IfMatchHeader, Page, PageQuery, check_if_match, set_etag
+from service.api.http import IfMatchHeader, PageQuery, check_if_match, set_etag
 from service.api.responses import ETAG, READ, UPDATE, WRITE, link, link_to, success
 from service.api.routing import CallingRoute, secret_response
 from service.db import SessionDep
@@ -19,6 +19,7 @@ from service.organizations.schemas import (
     OrganizationOut,
     OrganizationPatch,
 )
+from service.pages import Page
 
 router = APIRouter(prefix="/v1", route_class=CallingRoute)
 

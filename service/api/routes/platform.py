@@ -12,13 +12,14 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response, status
 
 from service.api.auth import Platform, Scope
-from service.api.http import Page, PageQuery, set_etag
+from service.api.http import PageQuery, set_etag
 from service.api.responses import READ, WRITE, link, success
 from service.api.routing import CallingRoute, secret_response
 from service.db import SessionDep
 from service.ids import id_pattern
 from service.organizations import service
 from service.organizations.schemas import ApiKeyCreated, TenantCreate, TenantCreated, TenantOut
+from service.pages import Page
 
 router = APIRouter(prefix="/v1/platform", route_class=CallingRoute, tags=["Platform"])
 

@@ -5,18 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from service.api.auth import Reader, Writer
-from service.api.http import (
-    IfMatchHeader,
-    Page,
-    PageParams,
-    check_if_match,
-    cursor_field,
-    set_etag,
-)
+from service.api.http import IfMatchHeader, check_if_match, set_etag
 from service.api.responses import READ, UPDATE, WRITE, link_to, success
 from service.api.routing import CallingRoute
 from service.db import SessionDep
 from service.ids import id_pattern
+from service.pages import Page, PageParams, cursor_field
 from service.reflection_prompts import service
 from service.reflection_prompts.models import ReflectionPrompt
 from service.reflection_prompts.schemas import PromptCreate, PromptOut, PromptPatch, PromptStatus
