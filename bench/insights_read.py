@@ -33,18 +33,14 @@ from fastapi.testclient import TestClient
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from service.api.app import create_app
-from service.api.auth import Scope
+from service.api_keys.keys import Scope
+from service.api_keys.service import create_api_key
 from service.beliefs.schemas import BeliefCreate, BeliefStatus
 from service.beliefs.service import create_belief
 from service.db import make_engine, make_sessionmaker
 from service.ids import new_id
 from service.migrate import upgrade
-from service.organizations.service import (
-    create_api_key,
-    create_organization,
-    get_organization,
-    schedule_of,
-)
+from service.organizations.service import create_organization, get_organization, schedule_of
 from service.people.models import Person
 from service.reflections.schemas import EntryIn, ReflectionCreate, ReflectionScope
 from service.reflections.service import create_reflection, submit_reflection

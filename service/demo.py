@@ -10,13 +10,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from service.api.auth import Scope
+from service.api_keys.keys import Scope
+from service.api_keys.service import create_api_key
 from service.beliefs.schemas import BeliefCategory, BeliefCreate, BeliefStatus
 from service.beliefs.service import create_belief
 from service.feedback.schemas import BeliefRating, FeedbackCreate, Relationship, TrustAnswers
 from service.feedback.service import create_feedback
 from service.organizations.models import Organization
-from service.organizations.service import create_api_key, create_organization, schedule_of
+from service.organizations.service import create_organization, schedule_of
 from service.people.models import Person
 from service.people.schemas import BulkUpsert, PersonUpsert
 from service.people.service import bulk_upsert, get_person

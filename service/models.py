@@ -1,5 +1,6 @@
 """Every model, imported once so `Base.metadata` is complete (Alembic, tests)."""
 
+from service.api_keys.models import ApiKey
 from service.beliefs.models import Belief, BeliefRevision
 from service.db import Base
 from service.events.due import ReflectionDueNotice
@@ -8,7 +9,7 @@ from service.feedback.models import Feedback, FeedbackBeliefRating
 from service.feedback_requests.models import FeedbackRequest, FeedbackRequestRecipient
 from service.idempotency.models import IdempotencyRecord
 from service.insights.models import InsightOrgCell
-from service.organizations.models import ApiKey, Organization
+from service.organizations.models import Organization
 from service.people.models import Person
 from service.reflection_prompts.models import ReflectionPrompt
 from service.reflections.models import (

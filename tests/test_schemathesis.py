@@ -33,8 +33,9 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from service.api.auth import Scope
 from service.api.openapi import SPEC_PATH
+from service.api_keys.keys import Scope
+from service.api_keys.service import create_api_key
 from service.beliefs import service as beliefs_service
 from service.beliefs.schemas import BeliefCreate, BeliefStatus
 from service.beliefs.service import create_belief
@@ -55,7 +56,7 @@ from service.feedback_requests.schemas import ContactRespondent, FeedbackRequest
 from service.migrate import upgrade
 from service.organizations import service as organizations_service
 from service.organizations.models import Organization
-from service.organizations.service import create_api_key, create_organization, schedule_of
+from service.organizations.service import create_organization, schedule_of
 from service.people import service as people_service
 from service.people.models import Person
 from service.people.schemas import PersonCreate

@@ -1,11 +1,11 @@
-"""Tenants and their credentials."""
+"""Tenants (their credentials: `service.api_keys`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKeyConstraint, Integer, String, false
+from sqlalchemy import JSON, Boolean, CheckConstraint, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db import Base, TenantMixin, TimestampMixin
@@ -45,19 +45,3 @@ class Organization(TenantMixin, TimestampMixin, Base):
     settings_schedule: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
-
-
-class ApiKey(TenantMixin, Base):
-    """A credential of one organization. Only a SHA-256 of the secret part is stored."""
-
-    __tablename__ = "api_keys"
-    __table_args__ = (
-        ForeignKeyConstraint(["org_id"], ["organizations.org_id"], ondelete="CASCADE"),
-    )
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    scopes: Mapped[list[str]] = mapped_column(JSON)
-    secret_hash: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column()
-    revoked_at: Mapped[datetime | None] = mapped_column(default=None)

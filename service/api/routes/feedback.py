@@ -4,9 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
-from service.api.auth import Admin, FeedbackSubmitter, Reader, Scope
+from service.api.auth import Admin, FeedbackSubmitter, Reader
 from service.api.responses import READ, WRITE, link_to, success
 from service.api.routing import CallingRoute
+from service.api_keys.keys import Scope
 from service.db import SessionDep, utcnow
 from service.feedback import service
 from service.feedback.models import Feedback
