@@ -115,11 +115,11 @@ def serve(
                 f"    curl -H 'Authorization: Bearer {token}' {base}/v1/beliefs\n"
             )
     if close_every == 0 and created:
-        from service.trust.jobs import close_all
+        from service.closing import close_all
 
         close_all(make_sessionmaker(make_engine(settings)))  # the demo's closed period
     if close_every > 0:
-        from service.trust.jobs import start_background_closer
+        from service.closing import start_background_closer
 
         sessions = make_sessionmaker(make_engine(settings))
         if created:
@@ -269,7 +269,7 @@ def keys_revoke(
 def close_periods() -> None:
     """Close every reporting period that has ended (all organizations): compute and freeze
     its table. Idempotent and safe to run concurrently (a Kubernetes CronJob runs it)."""
-    from service.trust.jobs import close_all
+    from service.closing import close_all
 
     closed = close_all(make_sessionmaker(make_engine(get_settings())))
     typer.echo(f"Closed {closed} period(s).")
@@ -280,8 +280,8 @@ def purge() -> None:
     """Delete what has outlived its retention (a Kubernetes CronJob runs it daily): feedback
     older than `feedback_retention_days` (ended periods are closed first, and closed tables
     are kept as they are), and expired idempotency records."""
+    from service.closing import purge_all
     from service.idempotency.service import purge_expired
-    from service.trust.jobs import purge_all
 
     settings = get_settings()
     deleted = purge_all(make_sessionmaker(make_engine(settings)))

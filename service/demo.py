@@ -21,9 +21,9 @@ from service.organizations.service import create_organization, schedule_of
 from service.people.models import Person
 from service.people.schemas import BulkUpsert, PersonUpsert
 from service.people.service import bulk_upsert, get_person
+from service.periods.calendar import period_of
 from service.reflections.schemas import EntryIn, ReflectionCreate, ReflectionScope
 from service.reflections.service import create_reflection, submit_reflection
-from service.trust.periods import period_of
 
 DEMO_BELIEFS = [
     ("People do their best work when they know why it matters.", BeliefCategory.people),

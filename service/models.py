@@ -5,12 +5,13 @@ from service.beliefs.models import Belief, BeliefRevision
 from service.db import Base
 from service.events.due import ReflectionDueNotice
 from service.events.models import Event, EventCounter
-from service.feedback.models import Feedback, FeedbackBeliefRating
+from service.feedback.models import Feedback, FeedbackBeliefRating, TrustOpenCount
 from service.feedback_requests.models import FeedbackRequest, FeedbackRequestRecipient
 from service.idempotency.models import IdempotencyRecord
 from service.insights.models import InsightOrgCell
 from service.organizations.models import Organization
 from service.people.models import Person
+from service.periods.models import TrustPeriod
 from service.reflection_prompts.models import ReflectionPrompt
 from service.reflections.models import (
     Reflection,
@@ -18,7 +19,7 @@ from service.reflections.models import (
     ReflectionEntry,
     ReflectionSchedule,
 )
-from service.trust.models import TrustOpenCount, TrustPeriod, TrustPeriodCell
+from service.trust.models import TrustPeriodCell
 from service.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [

@@ -39,6 +39,7 @@ from service.api_keys.service import create_api_key
 from service.beliefs import service as beliefs_service
 from service.beliefs.schemas import BeliefCreate, BeliefStatus
 from service.beliefs.service import create_belief
+from service.closing import close_due_periods
 from service.db import make_engine, make_sessionmaker, utcnow
 from service.events.models import Event
 from service.events.service import EventType, emit
@@ -61,13 +62,12 @@ from service.people import service as people_service
 from service.people.models import Person
 from service.people.schemas import PersonCreate
 from service.people.service import create_person
+from service.periods.calendar import period_of
 from service.reflection_prompts import service as prompts_service
 from service.reflection_prompts.schemas import PromptCreate
 from service.reflections import service as reflections_service
 from service.reflections.schemas import AnswerIn, EntryIn, ReflectionCreate
 from service.settings import Settings
-from service.trust.closing import close_due_periods
-from service.trust.periods import period_of
 from service.webhooks import service as webhooks_service
 from service.webhooks.models import WebhookDelivery
 from service.webhooks.schemas import EndpointCreate

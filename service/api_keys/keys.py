@@ -80,7 +80,6 @@ def parse(token: str) -> tuple[str, str, str] | None:
 _DUMMY_HASH = hash_secret("0" * 2 * _SECRET_BYTES)
 
 
-
 def lookup(session: Session, token: str) -> Principal | None:
     parsed = parse(token)
     row = (

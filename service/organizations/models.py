@@ -39,7 +39,7 @@ class Organization(TenantMixin, TimestampMixin, Base):
     gap_threshold: Mapped[float] = mapped_column(default=1.0)
     reflection_cadence_days: Mapped[int] = mapped_column(default=90)
     feedback_retention_days: Mapped[int | None] = mapped_column(default=None)
-    # The settings versions and when each applies (`trust.periods`): a change takes effect at
+    # The settings versions and when each applies (`periods.calendar`): a change takes effect at
     # the end of the reporting period open when it is made. JSON, so that reads get it with
     # the organization row.
     settings_schedule: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

@@ -6,8 +6,8 @@ from typing import Annotated, Literal
 from pydantic import Field, WithJsonSchema, model_validator
 
 from service.ids import id_pattern
+from service.periods.calendar import PERIOD_MONTHS
 from service.schema import Schema, omittable
-from service.trust.periods import PERIOD_MONTHS
 from service.types import JSON_NUMBER, Name
 
 PeriodMonths = Annotated[

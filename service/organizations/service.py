@@ -17,14 +17,14 @@ from service.organizations.schemas import (
     TenantOut,
 )
 from service.pages import PageParams, paginate
-from service.reflection_prompts.builtin import seed_built_in_prompts
-from service.trust.periods import (
+from service.periods.calendar import (
     EPOCH,
     Version,
     schedule_from_json,
     schedule_to_json,
     with_change,
 )
+from service.reflection_prompts.builtin import seed_built_in_prompts
 from service.types import Name
 
 SETTING_FIELDS = tuple(OrganizationSettings.model_fields)
@@ -61,7 +61,7 @@ NAME: TypeAdapter[str] = TypeAdapter(Name)
 
 
 def schedule_of(org: Organization) -> list[Version]:
-    """The organization's settings versions (`trust.periods`)."""
+    """The organization's settings versions (`periods.calendar`)."""
     if not org.settings_schedule:
         return [Version(EPOCH, settings_of(org).model_dump())]
     return schedule_from_json(org.settings_schedule)

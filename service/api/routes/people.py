@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
+from service import erasure
 from service.api.auth import Reader, Writer
 from service.api.http import IfMatchHeader, PageQuery, check_if_match, set_etag
 from service.api.responses import BODY_ID, READ, UPDATE, WRITE, link, link_to, success
@@ -171,4 +172,4 @@ def delete_person(
     _: Writer, session: SessionDep, person: PersonDep, if_match: IfMatchHeader
 ) -> None:
     check_if_match(if_match, person.version)
-    service.delete_person(session, person)
+    erasure.erase_person(session, person)
