@@ -3,8 +3,8 @@
 from service.api_keys.models import ApiKey
 from service.beliefs.models import Belief, BeliefRevision
 from service.db import Base
-from service.events.due import ReflectionDueNotice
 from service.events.models import Event, EventCounter
+from service.events.outbox import WebhookDelivery, WebhookEndpoint
 from service.feedback.models import Feedback, FeedbackBeliefRating, TrustOpenCount
 from service.feedback_requests.models import FeedbackRequest, FeedbackRequestRecipient
 from service.idempotency.models import IdempotencyRecord
@@ -13,6 +13,7 @@ from service.organizations.models import Organization
 from service.people.models import Person
 from service.periods.models import TrustPeriod
 from service.reflection_prompts.models import ReflectionPrompt
+from service.reflections.due import ReflectionDueNotice
 from service.reflections.models import (
     Reflection,
     ReflectionAnswer,
@@ -20,7 +21,6 @@ from service.reflections.models import (
     ReflectionSchedule,
 )
 from service.trust.models import TrustPeriodCell
-from service.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApiKey",

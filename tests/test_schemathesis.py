@@ -42,6 +42,7 @@ from service.beliefs.service import create_belief
 from service.closing import close_due_periods
 from service.db import make_engine, make_sessionmaker, utcnow
 from service.events.models import Event
+from service.events.outbox import WebhookDelivery
 from service.events.service import EventType, emit
 from service.feedback import service as feedback_service
 from service.feedback.schemas import (
@@ -69,7 +70,6 @@ from service.reflections import service as reflections_service
 from service.reflections.schemas import AnswerIn, EntryIn, ReflectionCreate
 from service.settings import Settings
 from service.webhooks import service as webhooks_service
-from service.webhooks.models import WebhookDelivery
 from service.webhooks.schemas import EndpointCreate
 from tests.conftest import create_pg_database, drop_pg_database, require_pg
 from tests.live_server import live_server as serve

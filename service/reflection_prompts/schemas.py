@@ -7,9 +7,8 @@ from typing import Annotated
 from pydantic import Field
 
 from service.ids import id_pattern
-from service.reflections.fields import JSON_INTEGER
 from service.schema import Schema, omittable
-from service.types import ResourceRevision, Statement
+from service.types import JSON_INTEGER, ResourceRevision, Statement
 
 PromptIdField = Annotated[
     str,

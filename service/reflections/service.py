@@ -378,3 +378,21 @@ def submit_reflection(session: Session, reflection: Reflection) -> None:
     reflection.submitted_at = _touch(reflection)
     session.flush()
     emit(session, reflection.org_id, EventType.reflection_submitted, _data(reflection))
+
+
+def delete_prompt(session: Session, prompt: ReflectionPrompt) -> None:
+    """A prompt goes only while no reflection answers it (built-in ones never)."""
+    if prompt.built_in:
+        raise Conflict("A built-in prompt cannot be deleted; retire it instead.")
+    answered = session.scalar(
+        select(ReflectionAnswer.prompt_id)
+        .where(ReflectionAnswer.org_id == prompt.org_id, ReflectionAnswer.prompt_id == prompt.id)
+        .limit(1)
+    )
+    if answered is not None:
+        raise Conflict(
+            "This prompt is answered in a reflection; retire it instead, so the answers keep "
+            "their question."
+        )
+    session.delete(prompt)
+    session.flush()

@@ -14,6 +14,7 @@ from service.pages import Page, PageParams, cursor_field
 from service.reflection_prompts import service
 from service.reflection_prompts.models import ReflectionPrompt
 from service.reflection_prompts.schemas import PromptCreate, PromptOut, PromptPatch, PromptStatus
+from service.reflections import service as reflections
 from service.types import AwareDatetime
 
 router = APIRouter(prefix="/v1", tags=["Reflection prompts"], route_class=CallingRoute)
@@ -151,4 +152,4 @@ def delete_reflection_prompt(
     _: Writer, session: SessionDep, prompt: PromptDep, if_match: IfMatchHeader
 ) -> None:
     check_if_match(if_match, prompt.version)
-    service.delete_prompt(session, prompt)
+    reflections.delete_prompt(session, prompt)

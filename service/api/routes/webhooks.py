@@ -10,11 +10,11 @@ from service.api.http import IfMatchHeader, check_if_match, set_etag
 from service.api.responses import READ, UPDATE, WRITE, link_to, success
 from service.api.routing import CallingRoute, secret_response
 from service.db import SessionDep, utcnow
+from service.events.outbox import WebhookEndpoint
 from service.events.schemas import EventOut
 from service.ids import id_pattern
 from service.pages import Page, PageParams, cursor_field
 from service.webhooks import service, ssrf
-from service.webhooks.models import WebhookEndpoint
 from service.webhooks.schemas import (
     DeliveryOut,
     DeliveryStatus,
