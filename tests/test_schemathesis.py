@@ -34,6 +34,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from service.api.openapi import SPEC_PATH
+from service.api_keys import service as api_keys_service
 from service.api_keys.keys import Scope
 from service.api_keys.service import create_api_key
 from service.beliefs import service as beliefs_service
@@ -155,7 +156,7 @@ def seed(database_url: str) -> dict[str, str]:
         with make_sessionmaker(engine)() as session, session.begin():
             org = create_organization(session, "Schemathesis")
             key, token = create_api_key(session, org.org_id, "schemathesis", [Scope.admin])
-            with _next_ids(organizations_service, SPARE_KEY_ID):
+            with _next_ids(api_keys_service, SPARE_KEY_ID):
                 create_api_key(session, org.org_id, "spare", [Scope.read])
             with _next_ids(people_service, MANAGER_ID, LEADER_ID, DISPOSABLE_PERSON_ID):
                 manager = create_person(
