@@ -21,15 +21,12 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
 from service.api.app import create_app
-from service.api.auth import Scope
+from service.api_keys.keys import Scope
+from service.api_keys.service import create_api_key
 from service.db import make_engine, make_sessionmaker
 from service.migrate import upgrade
 from service.models import Base
-from service.organizations.service import (
-    create_api_key,
-    create_organization,
-    platform_organization,
-)
+from service.organizations.service import create_organization, platform_organization
 from service.settings import Settings
 
 PG_ADMIN_URL = os.environ.get(

@@ -6,8 +6,8 @@ from typing import Annotated
 
 from pydantic import Field
 
-from service.api.http import Schema
 from service.ids import id_pattern
+from service.schema import Schema
 from service.types import JSON_NUMBER, LongText, Reference
 
 Likert = Annotated[int, Field(ge=1, le=5), JSON_NUMBER]

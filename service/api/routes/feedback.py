@@ -4,16 +4,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
-from service.api.auth import Admin, FeedbackSubmitter, Reader, Scope
-from service.api.http import Page, PageParams, cursor_field
+from service.api.auth import Admin, FeedbackSubmitter, Reader
 from service.api.responses import READ, WRITE, link_to, success
 from service.api.routing import CallingRoute
+from service.api_keys.keys import Scope
 from service.db import SessionDep, utcnow
 from service.feedback import service
 from service.feedback.models import Feedback
 from service.feedback.schemas import FeedbackCreate, FeedbackOut
 from service.ids import id_pattern
 from service.organizations.service import get_organization
+from service.pages import Page, PageParams, cursor_field
 from service.types import AwareDatetime
 
 router = APIRouter(prefix="/v1/feedback", tags=["Feedback"], route_class=CallingRoute)
