@@ -14,13 +14,10 @@ that still counts, looked up under the count's row lock; the locks are taken in 
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, tuple_, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from service.beliefs.models import Belief
@@ -28,13 +25,14 @@ from service.beliefs.schemas import BeliefStatus
 from service.errors import Unprocessable
 from service.events.service import EventType, emit_many
 from service.feedback.models import Feedback, FeedbackBeliefRating
+from service.feedback.open_counts import voices_added
 from service.feedback.schemas import AttributedRespondent, FeedbackCreate, FeedbackOut
 from service.feedback.service import respondent_key
 from service.ids import new_id
 from service.organizations.models import Organization
+from service.organizations.service import schedule_of
 from service.people.models import Person
-from service.trust.closing import period_for_write
-from service.trust.models import TrustOpenCount
+from service.periods.ledger import period_for_write
 
 FIELD = "feedback"
 
@@ -115,65 +113,6 @@ def _validate(
         )
 
 
-def _count_new_voices(
-    session: Session, org_id: str, start: datetime, rows: list[dict[str, Any]]
-) -> None:
-    """Add to each leader's open count the respondents of `rows` (already inserted) who had
-    no answer in the period that still counts. The counts are locked first (created if
-    missing), in leader order, so the look-up sees every answer committed before."""
-    leaders = sorted({str(row["leader_id"]) for row in rows})
-    dialect = session.get_bind().dialect.name
-    upsert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(
-        upsert(TrustOpenCount)
-        .values(
-            [
-                {"org_id": org_id, "leader_id": leader, "period_start": start, "answers": 0}
-                for leader in leaders
-            ]
-        )
-        .on_conflict_do_nothing()
-    )
-    session.execute(
-        select(TrustOpenCount.leader_id)
-        .where(
-            TrustOpenCount.org_id == org_id,
-            TrustOpenCount.period_start == start,
-            TrustOpenCount.leader_id.in_(leaders),
-        )
-        .order_by(TrustOpenCount.leader_id)
-        .with_for_update()
-    ).all()
-    batch = {str(row["id"]) for row in rows}
-    voices = {(str(row["leader_id"]), str(row["respondent_key"])) for row in rows}
-    known = {
-        (leader, key)
-        for leader, key, feedback_id in session.execute(
-            select(Feedback.leader_id, Feedback.respondent_key, Feedback.id).where(
-                Feedback.org_id == org_id,
-                Feedback.period_start == start,
-                Feedback.retracted_at.is_(None),
-                tuple_(Feedback.leader_id, Feedback.respondent_key).in_(sorted(voices)),
-            )
-        )
-        if feedback_id not in batch
-    }
-    added = Counter(leader for leader, key in voices - known)
-    if added:
-        counts = cast(Table, TrustOpenCount.__table__)
-        # Core, not the ORM: one UPDATE per leader, sent as a batch.
-        session.connection().execute(
-            update(counts)
-            .where(
-                counts.c.org_id == org_id,
-                counts.c.period_start == start,
-                counts.c.leader_id == bindparam("leader"),
-            )
-            .values(answers=counts.c.answers + bindparam("added")),
-            [{"leader": leader, "added": n} for leader, n in sorted(added.items())],
-        )
-
-
 def create_many(
     session: Session,
     org: Organization,
@@ -185,7 +124,7 @@ def create_many(
     org_id = org.org_id
     identities = [_respondent(secret, org_id, a) for a in answers]
     _validate(session, org_id, answers, [key for _, key in identities])
-    period = period_for_write(session, org, now)
+    period = period_for_write(session, org_id, schedule_of(org), now)
 
     rows: list[dict[str, Any]] = []
     ratings: list[dict[str, Any]] = []
@@ -221,7 +160,7 @@ def create_many(
     session.execute(insert(Feedback), rows)
     if ratings:
         session.execute(insert(FeedbackBeliefRating), ratings)
-    _count_new_voices(session, org_id, period.start, rows)
+    voices_added(session, org_id, period.start, rows)
     # Receipts only: ids, never who answered or what they said.
     emit_many(
         session,

@@ -4,9 +4,11 @@ period, one fewer when the last one that counts is retracted."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Table, bindparam, delete, func, insert, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -98,3 +100,62 @@ def recount_open(session: Session, org_id: str) -> None:
         )
     )
     session.flush()
+
+
+def voices_added(
+    session: Session, org_id: str, start: datetime, rows: list[dict[str, Any]]
+) -> None:
+    """Add to each leader's open count the respondents of `rows` (already inserted) who had
+    no answer in the period that still counts. The counts are locked first (created if
+    missing), in leader order, so the look-up sees every answer committed before."""
+    leaders = sorted({str(row["leader_id"]) for row in rows})
+    dialect = session.get_bind().dialect.name
+    upsert = pg_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(
+        upsert(TrustOpenCount)
+        .values(
+            [
+                {"org_id": org_id, "leader_id": leader, "period_start": start, "answers": 0}
+                for leader in leaders
+            ]
+        )
+        .on_conflict_do_nothing()
+    )
+    session.execute(
+        select(TrustOpenCount.leader_id)
+        .where(
+            TrustOpenCount.org_id == org_id,
+            TrustOpenCount.period_start == start,
+            TrustOpenCount.leader_id.in_(leaders),
+        )
+        .order_by(TrustOpenCount.leader_id)
+        .with_for_update()
+    ).all()
+    batch = {str(row["id"]) for row in rows}
+    voices = {(str(row["leader_id"]), str(row["respondent_key"])) for row in rows}
+    known = {
+        (leader, key)
+        for leader, key, feedback_id in session.execute(
+            select(Feedback.leader_id, Feedback.respondent_key, Feedback.id).where(
+                Feedback.org_id == org_id,
+                Feedback.period_start == start,
+                Feedback.retracted_at.is_(None),
+                tuple_(Feedback.leader_id, Feedback.respondent_key).in_(sorted(voices)),
+            )
+        )
+        if feedback_id not in batch
+    }
+    added = Counter(leader for leader, key in voices - known)
+    if added:
+        counts = cast(Table, TrustOpenCount.__table__)
+        # Core, not the ORM: one UPDATE per leader, sent as a batch.
+        session.connection().execute(
+            update(counts)
+            .where(
+                counts.c.org_id == org_id,
+                counts.c.period_start == start,
+                counts.c.leader_id == bindparam("leader"),
+            )
+            .values(answers=counts.c.answers + bindparam("added")),
+            [{"leader": leader, "added": n} for leader, n in sorted(added.items())],
+        )
