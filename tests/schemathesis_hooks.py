@@ -270,9 +270,14 @@ _UNSTATABLE = [
         re.compile(r"^(duplicate of respondents|the leader cannot answer)"),
     ),
     (re.compile(r"due_at|expires_at"), re.compile(r"^must be in the future")),
-    # create_feedback: ratings name "the leader's active beliefs, each once".
+    # create_feedback, bulk_create_feedback: ratings name "the leader's active beliefs, each
+    # once"; a batch holds "at most one answer per respondent and leader".
     (
-        re.compile(r"belief_ratings\.\d+\.belief_id"),
+        re.compile(r"feedback\.\d+\.respondent\.(reference|person_id)"),
+        re.compile(r"^the same respondent answers about this leader in feedback\.\d+"),
+    ),
+    (
+        re.compile(r"(feedback\.\d+\.)?belief_ratings\.\d+\.belief_id"),
         re.compile(r"^(not an active belief of this leader|duplicate of belief_ratings\.\d+)$"),
     ),
 ]
