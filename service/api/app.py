@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from service.api.auth import install_key_cache
 from service.api.docs import install_docs
 from service.api.health import router as health_router
 from service.api.middleware import RequestContextMiddleware
@@ -137,6 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.key_cache = install_key_cache(app.state.sessionmaker, settings.auth_cache_seconds)
     app.state.connection_slots = ConnectionSlots.for_settings(settings)
     app.state.rate_limiter = RateLimiter.for_settings(settings)
     app.state.metrics = HttpMetrics(engine)
