@@ -23,9 +23,7 @@ from limits import RateLimitItem, RateLimitItemPerMinute, RateLimitItemPerSecond
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.errors import TooManyRequests
 from service.settings import Settings
@@ -139,27 +137,3 @@ class RateLimiter:
             "RateLimit-Reset": str(reset),
             "RateLimit-Policy": self._policy,
         }
-
-
-class RateLimitHeadersMiddleware:
-    """Add the RateLimit fields that authentication left in the request state to the
-    response, whatever produced it (the endpoint, an error handler, a replay)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                fields: dict[str, str] = scope.get("state", {}).get(STATE_KEY) or {}
-                if fields:
-                    headers = MutableHeaders(scope=message)
-                    for name, value in fields.items():
-                        headers[name] = value
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
