@@ -158,6 +158,7 @@ class ConnectionSlots:
         self._semaphores: weakref.WeakKeyDictionary[
             asyncio.AbstractEventLoop, asyncio.Semaphore
         ] = weakref.WeakKeyDictionary()
+        self._last: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
 
     @classmethod
     def for_settings(cls, settings: Settings) -> ConnectionSlots:
@@ -167,11 +168,15 @@ class ConnectionSlots:
 
     def _semaphore(self) -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()
+        last = self._last
+        if last is not None and last[0] is loop:  # the one loop of a served app
+            return last[1]
         semaphore = self._semaphores.get(loop)
         if semaphore is None:
             semaphore = self._semaphores[loop] = asyncio.Semaphore(self.capacity)
             threads = anyio.to_thread.current_default_thread_limiter()
             threads.total_tokens = max(threads.total_tokens, self.capacity + 20)
+        self._last = (loop, semaphore)
         return semaphore
 
     @asynccontextmanager
