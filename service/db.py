@@ -11,7 +11,7 @@ import asyncio
 import select
 import weakref
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar
 
@@ -193,41 +193,32 @@ class ConnectionSlots:
             semaphore.release()
 
 
-async def connection_slot(request: Request) -> AsyncIterator[None]:
-    """Hold one of the app's `ConnectionSlots` for the request's unit of work."""
-    slots: ConnectionSlots | None = getattr(request.app.state, "connection_slots", None)
-    if slots is None:
-        yield
-        return
-    async with slots.hold():
-        yield
-
-
-async def get_session(
-    request: Request, _slot: Annotated[None, Depends(connection_slot, scope="function")]
-) -> AsyncIterator[Session]:
-    """The request's unit of work: commit on success, roll back on any error.
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """The request's unit of work, holding one of the app's `ConnectionSlots` throughout:
+    commit on success, roll back on any error.
 
     Made on the event loop (a session connects lazily, on its first statement, in the
     handler's worker thread); only what talks to the database — the commit, a rollback —
     goes to a worker thread, and a request that ran no statement needs neither."""
-    factory: sessionmaker[Session] = request.app.state.sessionmaker
-    session = factory()
-    request.state.session = session
-    try:
-        yield session
-    except BaseException:
-        with anyio.CancelScope(shield=True):  # also when the request is cancelled
-            await run_in_threadpool(_discard, session)
-        raise
-    try:
-        if session.in_transaction() or session.new or session.dirty or session.deleted:
-            await run_in_threadpool(session.commit)
-    except BaseException:
-        with anyio.CancelScope(shield=True):
-            await run_in_threadpool(_discard, session)
-        raise
-    session.close()  # committed: the connection is back in the pool, nothing to send
+    slots: ConnectionSlots | None = getattr(request.app.state, "connection_slots", None)
+    async with slots.hold() if slots is not None else nullcontext():
+        factory: sessionmaker[Session] = request.app.state.sessionmaker
+        session = factory()
+        request.state.session = session
+        try:
+            yield session
+        except BaseException:
+            with anyio.CancelScope(shield=True):  # also when the request is cancelled
+                await run_in_threadpool(_discard, session)
+            raise
+        try:
+            if session.in_transaction() or session.new or session.dirty or session.deleted:
+                await run_in_threadpool(session.commit)
+        except BaseException:
+            with anyio.CancelScope(shield=True):
+                await run_in_threadpool(_discard, session)
+            raise
+        session.close()  # committed: the connection is back in the pool, nothing to send
 
 
 def _discard(session: Session) -> None:
