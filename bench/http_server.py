@@ -24,10 +24,11 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from service.api.auth import Scope
+from service.api_keys.keys import Scope
+from service.api_keys.service import create_api_key
 from service.db import make_engine, make_sessionmaker
 from service.migrate import upgrade
-from service.organizations.service import create_api_key, create_organization
+from service.organizations.service import create_organization
 from service.settings import Settings
 from tests.live_server import live_server
 

@@ -33,24 +33,20 @@ from fastapi.testclient import TestClient
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from service.api.app import create_app
-from service.api.auth import Scope
+from service.api_keys.keys import Scope
+from service.api_keys.service import create_api_key
 from service.beliefs.schemas import BeliefCreate, BeliefStatus
 from service.beliefs.service import create_belief
+from service.closing import close_due_periods
 from service.db import make_engine, make_sessionmaker
 from service.ids import new_id
 from service.migrate import upgrade
-from service.organizations.service import (
-    create_api_key,
-    create_organization,
-    get_organization,
-    schedule_of,
-)
+from service.organizations.service import create_organization, get_organization, schedule_of
 from service.people.models import Person
+from service.periods.calendar import period_of
 from service.reflections.schemas import EntryIn, ReflectionCreate, ReflectionScope
 from service.reflections.service import create_reflection, submit_reflection
 from service.settings import Settings
-from service.trust.closing import close_due_periods
-from service.trust.periods import period_of
 from tests.conftest import create_pg_database, drop_pg_database, pg_available
 from tests.insights.corpus import CORPUS
 

@@ -6,7 +6,7 @@ For each size: a fresh migrated database, one organization with 200 leaders, fee
 loaded with COPY (10 % of them about the measured leader, from a pool of 60 respondents who
 answer again and again, so most rows are superseded; the rest spread over the other
 leaders) over the last 300 days, the ended reporting periods closed
-(`trust.closing.close_due_periods`, as `calling close-periods` does), then
+(`service.closing.close_due_periods`, as `calling close-periods` does), then
 GET /v1/leaders/{id}/trust-score (the latest closed period, and the open period's count)
 measured over HTTP in-process. Prints the median and p95
 per size and checks that the 1 M median is within 1.5× of the 1 k median (exit 1 if not).
@@ -30,19 +30,17 @@ from fastapi.testclient import TestClient
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from service.api.app import create_app
-from service.api.auth import Scope
+from service.api_keys.keys import Scope
+from service.api_keys.service import create_api_key
+from service.closing import close_due_periods
 from service.db import make_engine, make_sessionmaker
+from service.feedback.open_counts import recount_open
 from service.ids import new_id
 from service.migrate import upgrade
-from service.organizations.service import (
-    create_api_key,
-    create_organization,
-    get_organization,
-)
+from service.organizations.service import create_organization, get_organization
 from service.people.models import Person
+from service.periods.calendar import EPOCH, Version, period_of
 from service.settings import Settings
-from service.trust.closing import close_due_periods, recount_open
-from service.trust.periods import EPOCH, Version, period_of
 from tests.conftest import create_pg_database, drop_pg_database, pg_available
 
 LEADERS = 200

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from sqlalchemy.orm import Session
 
-from service.api.auth import Scope
+from service.api_keys.keys import Scope
 from service.db import make_engine, make_sessionmaker, utcnow
 from service.settings import Settings, get_settings
 
@@ -115,11 +115,11 @@ def serve(
                 f"    curl -H 'Authorization: Bearer {token}' {base}/v1/beliefs\n"
             )
     if close_every == 0 and created:
-        from service.trust.jobs import close_all
+        from service.closing import close_all
 
         close_all(make_sessionmaker(make_engine(settings)))  # the demo's closed period
     if close_every > 0:
-        from service.trust.jobs import start_background_closer
+        from service.closing import start_background_closer
 
         sessions = make_sessionmaker(make_engine(settings))
         if created:
@@ -214,7 +214,8 @@ def orgs_create(
     name: Annotated[str, typer.Argument(help="The organization's name.", callback=_name)],
 ) -> None:
     """Create an organization and print its first admin API key (shown once)."""
-    from service.organizations.service import create_api_key, create_organization
+    from service.api_keys.service import create_api_key
+    from service.organizations.service import create_organization
 
     with _session(get_settings()) as session, session.begin():
         org = create_organization(session, name)
@@ -230,7 +231,8 @@ def keys_create(
     scope: Annotated[list[Scope], typer.Option(help="Scopes; repeat for several.")],
 ) -> None:
     """Create an API key and print it (shown once)."""
-    from service.organizations.service import create_api_key, get_organization
+    from service.api_keys.service import create_api_key
+    from service.organizations.service import get_organization
 
     with _session(get_settings()) as session, session.begin():
         get_organization(session, org)
@@ -242,7 +244,7 @@ def keys_create(
 @keys.command("list")
 def keys_list(org: Annotated[str, typer.Option(help="Organization id (org_…).")]) -> None:
     """List an organization's API keys (never their secrets)."""
-    from service.organizations.service import all_api_keys
+    from service.api_keys.service import all_api_keys
 
     with _session(get_settings()) as session:
         for key in all_api_keys(session, org):
@@ -256,7 +258,7 @@ def keys_revoke(
     org: Annotated[str, typer.Option(help="Organization id (org_…).")],
 ) -> None:
     """Revoke an API key, effective at once."""
-    from service.organizations.service import get_api_key, revoke_api_key
+    from service.api_keys.service import get_api_key, revoke_api_key
 
     with _session(get_settings()) as session, session.begin():
         revoke_api_key(session, get_api_key(session, org, key_id))
@@ -267,7 +269,7 @@ def keys_revoke(
 def close_periods() -> None:
     """Close every reporting period that has ended (all organizations): compute and freeze
     its table. Idempotent and safe to run concurrently (a Kubernetes CronJob runs it)."""
-    from service.trust.jobs import close_all
+    from service.closing import close_all
 
     closed = close_all(make_sessionmaker(make_engine(get_settings())))
     typer.echo(f"Closed {closed} period(s).")
@@ -278,8 +280,8 @@ def purge() -> None:
     """Delete what has outlived its retention (a Kubernetes CronJob runs it daily): feedback
     older than `feedback_retention_days` (ended periods are closed first, and closed tables
     are kept as they are), and expired idempotency records."""
+    from service.closing import purge_all
     from service.idempotency.service import purge_expired
-    from service.trust.jobs import purge_all
 
     settings = get_settings()
     deleted = purge_all(make_sessionmaker(make_engine(settings)))
@@ -296,7 +298,8 @@ def platform_keys_create(
     """Create a platform key (scope `platform`) and print it (shown once). It creates, lists
     and deactivates organizations over HTTP (`/v1/platform/organizations`) and reads no
     organization's data. Revoke it with `calling keys revoke KEY --org <platform org>`."""
-    from service.organizations.service import create_api_key, platform_organization
+    from service.api_keys.service import create_api_key
+    from service.organizations.service import platform_organization
 
     with _session(get_settings()) as session, session.begin():
         org = platform_organization(session)

@@ -10,19 +10,20 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from service.api.auth import Scope
+from service.api_keys.keys import Scope
+from service.api_keys.service import create_api_key
 from service.beliefs.schemas import BeliefCategory, BeliefCreate, BeliefStatus
 from service.beliefs.service import create_belief
 from service.feedback.schemas import BeliefRating, FeedbackCreate, Relationship, TrustAnswers
 from service.feedback.service import create_feedback
 from service.organizations.models import Organization
-from service.organizations.service import create_api_key, create_organization, schedule_of
+from service.organizations.service import create_organization, schedule_of
 from service.people.models import Person
 from service.people.schemas import BulkUpsert, PersonUpsert
 from service.people.service import bulk_upsert, get_person
+from service.periods.calendar import period_of
 from service.reflections.schemas import EntryIn, ReflectionCreate, ReflectionScope
 from service.reflections.service import create_reflection, submit_reflection
-from service.trust.periods import period_of
 
 DEMO_BELIEFS = [
     ("People do their best work when they know why it matters.", BeliefCategory.people),

@@ -91,6 +91,19 @@ def _json_number(value: object) -> object:
 # spec keeps `minimum` and `maximum`): `Annotated[int, Field(ge=0), JSON_NUMBER]`.
 JSON_NUMBER = BeforeValidator(_json_number)
 
+
+def _json_integer(value: object) -> object:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise ValueError("must be an integer")
+
+
+# A JSON integer (`5` or `5.0`, never `true` or `"5"`). Put after the bounds,
+# `Annotated[int, Field(ge=1), JSON_INTEGER]`, so the spec keeps them.
+JSON_INTEGER = BeforeValidator(_json_integer)
+
 ExternalId = Annotated[
     str,
     Field(

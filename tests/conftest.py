@@ -21,15 +21,12 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
 from service.api.app import create_app
-from service.api.auth import Scope
+from service.api_keys.keys import Scope
+from service.api_keys.service import create_api_key
 from service.db import make_engine, make_sessionmaker
 from service.migrate import upgrade
 from service.models import Base
-from service.organizations.service import (
-    create_api_key,
-    create_organization,
-    platform_organization,
-)
+from service.organizations.service import create_organization, platform_organization
 from service.settings import Settings
 
 PG_ADMIN_URL = os.environ.get(
@@ -108,7 +105,10 @@ def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url)
+    # No one-second burst cap: a test that posts a corpus may send more than the default 100
+    # answers in a second on a fast machine (the per-minute limit and its headers stay on;
+    # tests/reliability/test_rate_limits.py tests the burst cap with settings of its own).
+    return Settings(database_url=database_url, rate_limit_burst=0)
 
 
 @pytest.fixture(scope="session")

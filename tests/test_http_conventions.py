@@ -147,7 +147,7 @@ def test_every_documented_cursor_example_is_a_cursor_of_its_collection(
     client: TestClient, tenant: Tenant
 ) -> None:
     """The spec's example `cursor` of a collection must be one the collection accepts (build
-    it with `service.api.http.cursor_field` and the collection's sort key): it is what clients
+    it with `service.pages.cursor_field` and the collection's sort key): it is what clients
     copy, and what Schemathesis sends."""
     spec = client.get("/openapi.json").json()
     checked = 0

@@ -33,13 +33,17 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from service.api.auth import Scope
 from service.api.openapi import SPEC_PATH
+from service.api_keys import service as api_keys_service
+from service.api_keys.keys import Scope
+from service.api_keys.service import create_api_key
 from service.beliefs import service as beliefs_service
 from service.beliefs.schemas import BeliefCreate, BeliefStatus
 from service.beliefs.service import create_belief
+from service.closing import close_due_periods
 from service.db import make_engine, make_sessionmaker, utcnow
 from service.events.models import Event
+from service.events.outbox import WebhookDelivery
 from service.events.service import EventType, emit
 from service.feedback import service as feedback_service
 from service.feedback.schemas import (
@@ -55,20 +59,18 @@ from service.feedback_requests.schemas import ContactRespondent, FeedbackRequest
 from service.migrate import upgrade
 from service.organizations import service as organizations_service
 from service.organizations.models import Organization
-from service.organizations.service import create_api_key, create_organization, schedule_of
+from service.organizations.service import create_organization, schedule_of
 from service.people import service as people_service
 from service.people.models import Person
 from service.people.schemas import PersonCreate
 from service.people.service import create_person
+from service.periods.calendar import period_of
 from service.reflection_prompts import service as prompts_service
 from service.reflection_prompts.schemas import PromptCreate
 from service.reflections import service as reflections_service
 from service.reflections.schemas import AnswerIn, EntryIn, ReflectionCreate
 from service.settings import Settings
-from service.trust.closing import close_due_periods
-from service.trust.periods import period_of
 from service.webhooks import service as webhooks_service
-from service.webhooks.models import WebhookDelivery
 from service.webhooks.schemas import EndpointCreate
 from tests.conftest import create_pg_database, drop_pg_database, require_pg
 from tests.live_server import live_server as serve
@@ -154,7 +156,7 @@ def seed(database_url: str) -> dict[str, str]:
         with make_sessionmaker(engine)() as session, session.begin():
             org = create_organization(session, "Schemathesis")
             key, token = create_api_key(session, org.org_id, "schemathesis", [Scope.admin])
-            with _next_ids(organizations_service, SPARE_KEY_ID):
+            with _next_ids(api_keys_service, SPARE_KEY_ID):
                 create_api_key(session, org.org_id, "spare", [Scope.read])
             with _next_ids(people_service, MANAGER_ID, LEADER_ID, DISPOSABLE_PERSON_ID):
                 manager = create_person(

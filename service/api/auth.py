@@ -1,89 +1,24 @@
-"""API keys → `Principal`; scopes.
-
-A key reads `csk_<org>_<key>_<secret>`: the prefix makes a leaked key recognizable (secret
-scanners), the org and key parts let the lookup use the tenant-leading primary key, and the
-secret (160 random bits) is only ever stored as a SHA-256 and compared in constant time.
-"""
+"""The bearer scheme and the scope checks of the routes (keys: `service.api_keys`)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from service.api.keycache import KeyCache
 from service.api.ratelimit import acount_anonymous_request, acount_request
+from service.api_keys.keys import Principal, Scope
+from service.api_keys.keys import lookup as _lookup
+from service.api_keys.keys import parse as _parse
+from service.api_keys.models import ApiKey
 from service.db import ConnectionSlots
 from service.errors import Forbidden, Unauthorized
-from service.organizations.models import ApiKey, Organization
-
-KEY_PREFIX = "csk"
-_SECRET_BYTES = 20
-
-
-class Scope(StrEnum):
-    """What an API key may do: `read`, `write` (implies read and `feedback:submit`), `admin`
-    (implies all), or only `feedback:submit` (a survey tool that posts feedback and nothing
-    else)."""
-
-    read = "read"
-    write = "write"
-    admin = "admin"
-    feedback_submit = "feedback:submit"
-    platform = "platform"
-
-
-# admin ⊇ write ⊇ read. `platform` (keys of the platform organization only) implies nothing
-# else: it manages organizations and reads no organization's data.
-_IMPLIED: dict[str, set[str]] = {
-    Scope.admin: {Scope.admin, Scope.write, Scope.read, Scope.feedback_submit},
-    Scope.write: {Scope.write, Scope.read, Scope.feedback_submit},
-    Scope.read: {Scope.read},
-    Scope.feedback_submit: {Scope.feedback_submit},
-    Scope.platform: {Scope.platform},
-}
-
-
-@dataclass(frozen=True)
-class Principal:
-    org_id: str
-    key_id: str
-    scopes: frozenset[str]
-
-    def allows(self, scope: Scope) -> bool:
-        return any(scope == s or scope in _IMPLIED.get(s, ()) for s in self.scopes)
-
-
-def hash_secret(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def new_key_material(org_id: str, key_id: str) -> tuple[str, str]:
-    """Return (the full key to show once, the hash to store)."""
-    secret = secrets.token_hex(_SECRET_BYTES)
-    token = f"{KEY_PREFIX}_{org_id.removeprefix('org_')}_{key_id.removeprefix('key_')}_{secret}"
-    return token, hash_secret(secret)
-
-
-def _parse(token: str) -> tuple[str, str, str] | None:
-    parts = token.split("_")
-    if len(parts) != 4 or parts[0] != KEY_PREFIX:
-        return None
-    _, org, key, secret = parts
-    if len(org) != 26 or len(key) != 26 or len(secret) != 2 * _SECRET_BYTES:
-        return None
-    return f"org_{org}", f"key_{key}", secret
-
+from service.organizations.models import Organization
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -91,32 +26,7 @@ bearer = HTTPBearer(
     description="An API key of your organization: `Authorization: Bearer csk_…`.",
 )
 
-_DUMMY_HASH = hash_secret("0" * 2 * _SECRET_BYTES)
-
-
 PRINCIPAL_STATE = "principal"
-
-
-def _lookup(session: Session, token: str) -> Principal | None:
-    parsed = _parse(token)
-    row = (
-        session.execute(
-            select(ApiKey, Organization.deactivated_at)
-            .join(Organization, Organization.org_id == ApiKey.org_id)
-            .where(ApiKey.org_id == parsed[0], ApiKey.id == parsed[1])
-        ).first()
-        if parsed
-        else None
-    )  # one statement: the key and whether its organization is deactivated
-    key = row[0] if row is not None else None
-    secret = parsed[2] if parsed else ""
-    stored = key.secret_hash if key is not None else _DUMMY_HASH
-    matches = hmac.compare_digest(stored, hash_secret(secret))
-    if key is None or row is None or not matches or key.revoked_at is not None:
-        return None
-    if row[1] is not None:  # the organization is deactivated
-        return None
-    return Principal(org_id=key.org_id, key_id=key.id, scopes=frozenset(key.scopes))
 
 
 def _bearer_token(request: Request) -> str | None:

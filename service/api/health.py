@@ -11,7 +11,7 @@ from pydantic import Field
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
-from service.api.http import Schema
+from service.schema import Schema
 
 router = APIRouter(tags=["Operations"], include_in_schema=False)  # not the integrators' contract
 

@@ -13,9 +13,9 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 
-from service.api.auth import Principal, Scope
 from service.api.responses import Problem
 from service.api.workflow import STEP_DESCRIPTIONS
+from service.api_keys.keys import Principal, Scope
 from service.errors import _routes
 from service.ids import ID_LENGTH
 from service.types import DAY_LENGTH, MAX_TIMESTAMP_LENGTH

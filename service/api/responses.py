@@ -6,7 +6,6 @@ from typing import Any
 
 from pydantic import Field
 
-from service.api.http import Schema
 from service.errors import (
     MAX_DETAIL_LENGTH,
     MAX_FIELD_ERRORS,
@@ -14,6 +13,7 @@ from service.errors import (
     MAX_INSTANCE_LENGTH,
     MAX_MESSAGE_LENGTH,
 )
+from service.schema import Schema
 
 
 class FieldError(Schema):

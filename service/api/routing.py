@@ -30,10 +30,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match
 from starlette.types import Scope
 
-from service.api.auth import Principal, authenticate, authorize
-from service.api.auth import Scope as KeyScope
+from service.api.auth import authenticate, authorize
 from service.api.middleware import refuse_body_early
 from service.api.strict_json import StrictJSONRequest
+from service.api_keys.keys import Principal
+from service.api_keys.keys import Scope as KeyScope
 from service.db import SessionDep
 from service.errors import IF_MATCH_REQUIRED, PreconditionRequired, ServiceError
 from service.idempotency.service import (

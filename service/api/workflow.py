@@ -11,7 +11,7 @@ from __future__ import annotations
 # a minor adds, a patch clarifies. CHANGELOG.md lists each; openapi/released/ holds each
 # released spec, and CI fails on a breaking change unless the major changes
 # (.ci/breaking-changes.sh). Independent of the package's version.
-API_VERSION = "1.0.0"
+API_VERSION = "1.1.0"
 
 DESCRIPTION = """
 **Calling** adds a *leadership-as-calling* workflow to an HR platform: management is a

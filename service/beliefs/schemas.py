@@ -6,8 +6,8 @@ from typing import Annotated
 
 from pydantic import Field
 
-from service.api.http import Schema, omittable
 from service.ids import id_pattern
+from service.schema import Schema, omittable
 from service.types import INT32_MAX, JSON_NUMBER, LongText, Statement
 
 BeliefIdField = Annotated[

@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from service.api.http import PageParams, paginate
 from service.beliefs.models import Belief, BeliefRevision
 from service.beliefs.schemas import (
     MAX_POSITION,
@@ -20,6 +19,7 @@ from service.db import utcnow
 from service.errors import Conflict, NotFound
 from service.events.service import EventType, emit
 from service.ids import new_id
+from service.pages import PageParams, paginate
 from service.people.models import Person
 
 ALLOWED = {

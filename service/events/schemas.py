@@ -5,9 +5,10 @@ from typing import Any
 
 from pydantic import Field
 
-from service.api.http import CURSOR_EXAMPLE, MAX_CURSOR_LENGTH, MAX_PAGE_SIZE, Schema
 from service.events.types import EventType
 from service.ids import id_pattern
+from service.pages import CURSOR_EXAMPLE, MAX_CURSOR_LENGTH, MAX_PAGE_SIZE
+from service.schema import Schema
 
 DATA_EXAMPLE = {"id": "per_01JD5ZQ8W4M3KXHNB7T2C9V6RE", "version": 2}
 

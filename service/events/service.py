@@ -16,12 +16,13 @@ from sqlalchemy import String, cast, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from service.api.http import PageParams, paginate
 from service.db import utcnow
 from service.errors import NotFound
 from service.events.models import Event, EventCounter
+from service.events.outbox import drop_deliveries, enqueue
 from service.events.types import EventType
 from service.ids import new_id
+from service.pages import PageParams, paginate
 
 # How long the feed keeps events (the issue: at least 30 days).
 RETENTION = timedelta(days=30)
@@ -49,8 +50,6 @@ def emit_many(
     `data` holds ids and figures only: never an anonymous respondent's text or reference."""
     if not events:
         return []
-    from service.webhooks.outbox import enqueue  # webhooks build on events
-
     last = _next_seqs(session, org_id, len(events))
     now = utcnow()
     rows = [
@@ -85,19 +84,13 @@ def forget(session: Session, org_id: str, object_id: str) -> None:
     """Erasure: drop the organization's events (and their pending deliveries) that name
     `object_id`. The caller then emits the tombstone (`person.deleted`), the one event that
     still names it, so that mirrors delete it too; it ages out with the feed."""
-    from service.webhooks.models import WebhookDelivery
-
     naming = select(Event.seq).where(
         Event.org_id == org_id, cast(Event.data, String).contains(object_id)
     )
     seqs = list(session.scalars(naming))
     if not seqs:
         return
-    session.execute(
-        delete(WebhookDelivery)
-        .where(WebhookDelivery.org_id == org_id, WebhookDelivery.event_seq.in_(seqs))
-        .execution_options(synchronize_session=False)
-    )
+    drop_deliveries(session, org_id, seqs)
     session.execute(
         delete(Event)
         .where(Event.org_id == org_id, Event.seq.in_(seqs))

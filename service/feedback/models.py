@@ -44,7 +44,7 @@ class Feedback(TenantMixin, Base):
     # when there is neither. Never returned by the API, never reversible without the secret.
     respondent_key: Mapped[str] = mapped_column(String(80))
     submitted_at: Mapped[datetime] = mapped_column()
-    # The reporting period it belongs to (`trust.periods`), fixed when it is stored.
+    # The reporting period it belongs to (`periods.calendar`), fixed when it is stored.
     period_start: Mapped[datetime] = mapped_column()
     retracted_at: Mapped[datetime | None] = mapped_column(default=None)
 
@@ -66,3 +66,20 @@ class FeedbackBeliefRating(TenantMixin, Base):
     feedback_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     belief_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     rating: Mapped[int] = mapped_column(Integer)
+
+
+class TrustOpenCount(TenantMixin, Base):
+    """Per leader and period not closed yet, how many respondents have an answer in it (the
+    one figure an open period shows), kept by the write path (`feedback.open_counts`) so
+    that a read is a key lookup; a period's rows go when it closes."""
+
+    __tablename__ = "trust_open_counts"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["org_id", "leader_id"], ["people.org_id", "people.id"], ondelete="CASCADE"
+        ),
+    )
+
+    leader_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    period_start: Mapped[datetime] = mapped_column(primary_key=True)
+    answers: Mapped[int] = mapped_column(Integer, default=0)

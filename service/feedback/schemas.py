@@ -6,8 +6,8 @@ from typing import Annotated
 
 from pydantic import Field
 
-from service.api.http import Schema
 from service.ids import id_pattern
+from service.schema import Schema
 from service.types import JSON_NUMBER, LongText, Reference
 
 Likert = Annotated[int, Field(ge=1, le=5), JSON_NUMBER]
@@ -186,4 +186,49 @@ class FeedbackOut(Schema):
         description="Attributed feedback read with an `admin` key; otherwise null. Anonymous "
         "answers are never readable one by one.",
         examples=[None],
+    )
+
+
+MAX_BULK_FEEDBACK = 1000
+
+
+class FeedbackBulkCreate(Schema):
+    """A batch of answers, recorded all or nothing."""
+
+    feedback: list[FeedbackCreate] = Field(
+        min_length=1,
+        max_length=MAX_BULK_FEEDBACK,
+        description="Up to 1,000 answers, applied in one transaction; at most one per "
+        "respondent and leader.",
+        examples=[
+            [
+                {
+                    "leader_id": "per_01JD5ZQ8W4M3KXHNB7T2C9V6RE",
+                    "relationship": "direct_report",
+                    "answers": {"trust": 4, "greater_good": 5, "want_to_follow": 4, "leaned_on": 3},
+                    "respondent": {"reference": "survey-7f3a2c"},
+                }
+            ]
+        ],
+    )
+
+
+class FeedbackBulkResult(Schema):
+    """One receipt per answer, in request order."""
+
+    data: list[FeedbackOut] = Field(
+        max_length=MAX_BULK_FEEDBACK,
+        description="One receipt per answer, in request order.",
+        examples=[
+            [
+                {
+                    "id": "fbk_01JD5ZQ8W4M3KXHNB7T2C9V6RE",
+                    "leader_id": "per_01JD5ZQ8W4M3KXHNB7T2C9V6RE",
+                    "anonymous": True,
+                    "submitted_at": "2026-03-01T09:30:00Z",
+                    "retracted_at": None,
+                    "content": None,
+                }
+            ]
+        ],
     )

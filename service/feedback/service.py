@@ -14,12 +14,12 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from service.api.http import PageParams, paginate
 from service.beliefs.models import Belief
 from service.beliefs.schemas import BeliefStatus
 from service.errors import NotFound, Unprocessable
 from service.events.service import EventType, emit
 from service.feedback.models import Feedback, FeedbackBeliefRating
+from service.feedback.open_counts import voice_added, voice_retracted
 from service.feedback.schemas import (
     AttributedRespondent,
     BeliefRating,
@@ -31,8 +31,10 @@ from service.feedback.schemas import (
 )
 from service.ids import new_id
 from service.organizations.models import Organization
+from service.organizations.service import schedule_of
+from service.pages import PageParams, paginate
 from service.people.models import Person
-from service.trust.closing import period_for_write, voice_added, voice_retracted
+from service.periods.ledger import period_for_write
 
 ITEM_COLUMNS = ("trust", "greater_good", "want_to_follow", "leaned_on")
 
@@ -78,7 +80,7 @@ def create_feedback(
     else:
         key = feedback_id
     _check_belief_ratings(session, org_id, body.leader_id, body.belief_ratings)
-    period = period_for_write(session, org, now)
+    period = period_for_write(session, org.org_id, schedule_of(org), now)
 
     feedback = Feedback(
         org_id=org_id,
@@ -181,7 +183,9 @@ def retract_feedback(
     Its text and the respondent's identity are deleted at once."""
     if feedback.retracted_at is not None:
         return
-    period_for_write(session, org, now)  # orders the retraction with any closing
+    period_for_write(
+        session, org.org_id, schedule_of(org), now
+    )  # orders the retraction with any closing
     voice_retracted(session, feedback)
     feedback.retracted_at = now
     feedback.anonymous = True

@@ -6,7 +6,6 @@ from typing import Annotated
 
 from pydantic import Field, Strict
 
-from service.api.http import Schema
 from service.feedback.schemas import (
     MAX_BELIEF_RATINGS,
     RATINGS_EXAMPLE,
@@ -15,6 +14,7 @@ from service.feedback.schemas import (
     TrustAnswers,
 )
 from service.ids import id_pattern
+from service.schema import Schema
 from service.types import Count, LongText, Reference
 
 MAX_RESPONDENTS = 500

@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from service.api.http import PageParams, paginate
 from service.errors import Conflict, NotFound, Unauthorized, Unprocessable
 from service.events.service import EventType, emit
 from service.feedback.models import Feedback
@@ -38,6 +37,7 @@ from service.feedback_requests.schemas import (
 )
 from service.ids import new_id
 from service.organizations.models import Organization
+from service.pages import PageParams, paginate
 from service.people.models import Person
 
 DEFAULT_VALIDITY = timedelta(days=30)

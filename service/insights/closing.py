@@ -1,5 +1,5 @@
 """Closing a period, the insights part: the belief and theme cells are computed once, with
-the rest of the period's table (`service.trust.closing.close_period` calls `close_insights`),
+the rest of the period's table (`service.closing.close_period` calls `close_insights`),
 and written as rows of `trust_period_cells` (a leader's) and `insight_org_cells` (the
 organization's). Reads are lookups of those rows.
 """

@@ -6,11 +6,11 @@ from typing import Annotated
 
 from pydantic import Field
 
-from service.api.http import Schema
 from service.feedback.schemas import Relationship
 from service.ids import id_pattern
 from service.insights.alignment import AlignmentClass
 from service.reflections.schemas import ScheduleOut
+from service.schema import Schema
 from service.trust.schemas import Figure, OmitNone, OpenPeriod, PeriodRef, Stage
 from service.types import Count, Statement
 

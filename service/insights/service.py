@@ -34,12 +34,13 @@ from service.insights.schemas import (
 from service.organizations.models import Organization
 from service.organizations.service import schedule_of
 from service.people.service import get_person
+from service.periods.calendar import version_at
+from service.periods.models import TrustPeriod
 from service.reflections.models import Reflection, ReflectionEntry
 from service.reflections.schedule import schedules_for
 from service.reflections.schemas import ReflectionStatus
 from service.trust import service as trust
-from service.trust.models import TrustPeriod, TrustPeriodCell
-from service.trust.periods import version_at
+from service.trust.models import TrustPeriodCell
 from service.trust.schemas import Figure, OpenPeriod, PeriodRef
 from service.trust.scoring import Stats
 from service.trust.tables import OVERALL

@@ -1,11 +1,11 @@
-"""Tenants and their credentials."""
+"""Tenants (their credentials: `service.api_keys`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKeyConstraint, Integer, String, false
+from sqlalchemy import JSON, Boolean, CheckConstraint, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db import Base, TenantMixin, TimestampMixin
@@ -39,25 +39,9 @@ class Organization(TenantMixin, TimestampMixin, Base):
     gap_threshold: Mapped[float] = mapped_column(default=1.0)
     reflection_cadence_days: Mapped[int] = mapped_column(default=90)
     feedback_retention_days: Mapped[int | None] = mapped_column(default=None)
-    # The settings versions and when each applies (`trust.periods`): a change takes effect at
+    # The settings versions and when each applies (`periods.calendar`): a change takes effect at
     # the end of the reporting period open when it is made. JSON, so that reads get it with
     # the organization row.
     settings_schedule: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
-
-
-class ApiKey(TenantMixin, Base):
-    """A credential of one organization. Only a SHA-256 of the secret part is stored."""
-
-    __tablename__ = "api_keys"
-    __table_args__ = (
-        ForeignKeyConstraint(["org_id"], ["organizations.org_id"], ondelete="CASCADE"),
-    )
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    scopes: Mapped[list[str]] = mapped_column(JSON)
-    secret_hash: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column()
-    revoked_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from service.api.http import PageParams, paginate
-from service.db import utcnow
 from service.errors import Conflict, NotFound, Unprocessable
-from service.events.service import EventType, emit, emit_many, forget
+from service.events.service import EventType, emit, emit_many
 from service.ids import new_id
+from service.pages import PageParams, paginate
 from service.people.models import Person
 from service.people.schemas import (
     BulkUpsert,
@@ -154,71 +153,6 @@ def update_person(session: Session, person: Person, body: PersonPatch) -> None:
         setattr(person, field, value)
     _flush_unique(session, person.external_id)
     emit(session, person.org_id, EventType.person_updated, _data(person))
-
-
-def delete_person(session: Session, person: Person) -> None:
-    """Erase a person: their reports lose the manager link; what is *about* them (beliefs,
-    reflections, feedback about them) goes; feedback they *gave* stays only as anonymous
-    numeric contributions."""
-    from service.beliefs.models import Belief
-    from service.feedback.models import Feedback
-    from service.feedback.service import erase_respondent  # feedback builds on people
-    from service.feedback_requests.service import forget_recipient
-    from service.idempotency.service import forget_person
-    from service.reflections.models import Reflection
-    from service.trust.closing import forget_leader
-
-    org_id = person.org_id
-    reports = list(
-        session.scalars(
-            select(Person.id).where(Person.org_id == org_id, Person.manager_id == person.id)
-        )
-    )
-    beliefs = list(
-        session.scalars(
-            select(Belief.id).where(Belief.org_id == org_id, Belief.leader_id == person.id)
-        )
-    )
-    reflections = list(
-        session.scalars(
-            select(Reflection.id).where(
-                Reflection.org_id == org_id, Reflection.leader_id == person.id
-            )
-        )
-    )
-    about = list(
-        session.scalars(
-            select(Feedback.id).where(Feedback.org_id == org_id, Feedback.leader_id == person.id)
-        )
-    )
-    erase_respondent(session, person.org_id, person.id, utcnow())
-    forget_person(session, person.org_id, person.id)  # stored responses that describe them
-    forget_leader(session, person.org_id, person.id)
-    forget_recipient(session, org_id, person.id)
-    session.execute(
-        update(Person)
-        .where(Person.org_id == person.org_id, Person.manager_id == person.id)
-        .values(manager_id=None, updated_at=utcnow(), version=Person.version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    session.delete(person)
-    session.flush()
-    forget(session, org_id, person.id)  # erasure: earlier events naming them go
-    rows = session.execute(
-        select(Person.id, Person.version).where(Person.org_id == org_id, Person.id.in_(reports))
-    )
-    versions = {row.id: row.version for row in rows}
-    emit_many(
-        session,
-        org_id,
-        [
-            *((EventType.person_updated, {"id": i, "version": versions[i]}) for i in reports),
-            *((EventType.belief_deleted, {"id": i}) for i in beliefs),
-            *((EventType.reflection_deleted, {"id": i}) for i in reflections),
-            *((EventType.feedback_deleted, {"id": i}) for i in about),
-            (EventType.person_deleted, {"id": person.id}),
-        ],
-    )
 
 
 def _existing_by_external_id(

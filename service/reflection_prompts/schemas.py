@@ -6,10 +6,9 @@ from typing import Annotated
 
 from pydantic import Field
 
-from service.api.http import Schema, omittable
 from service.ids import id_pattern
-from service.reflections.fields import JSON_INTEGER
-from service.types import ResourceRevision, Statement
+from service.schema import Schema, omittable
+from service.types import JSON_INTEGER, ResourceRevision, Statement
 
 PromptIdField = Annotated[
     str,

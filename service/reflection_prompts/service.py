@@ -7,13 +7,12 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service.api.http import PageParams, paginate
 from service.db import utcnow
 from service.errors import Conflict, NotFound
 from service.ids import new_id
+from service.pages import PageParams, paginate
 from service.reflection_prompts.models import ReflectionPrompt
 from service.reflection_prompts.schemas import PromptCreate, PromptOut, PromptPatch, PromptStatus
-from service.reflections.models import ReflectionAnswer
 
 
 def to_out(prompt: ReflectionPrompt) -> PromptOut:
@@ -89,21 +88,4 @@ def update_prompt(session: Session, prompt: ReflectionPrompt, body: PromptPatch)
     for field, value in changed.items():
         setattr(prompt, field, value)
     prompt.updated_at = utcnow()
-    session.flush()
-
-
-def delete_prompt(session: Session, prompt: ReflectionPrompt) -> None:
-    if prompt.built_in:
-        raise Conflict("A built-in prompt cannot be deleted; retire it instead.")
-    answered = session.scalar(
-        select(ReflectionAnswer.prompt_id)
-        .where(ReflectionAnswer.org_id == prompt.org_id, ReflectionAnswer.prompt_id == prompt.id)
-        .limit(1)
-    )
-    if answered is not None:
-        raise Conflict(
-            "This prompt is answered in a reflection; retire it instead, so the answers keep "
-            "their question."
-        )
-    session.delete(prompt)
     session.flush()

@@ -20,12 +20,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from service.api.http import PageParams, paginate
 from service.beliefs.models import Belief
 from service.beliefs.schemas import BeliefStatus
 from service.db import UTCDateTime, utcnow
 from service.errors import PreconditionFailed
 from service.organizations.models import Organization
+from service.pages import PageParams, paginate
 from service.people.models import Person
 from service.reflections.models import Reflection, ReflectionSchedule
 from service.reflections.schemas import (

@@ -6,12 +6,12 @@ from typing import Annotated
 
 from pydantic import Field
 
-from service.api.http import Schema, omittable
 from service.beliefs.schemas import BeliefIdField
 from service.ids import id_pattern
 from service.reflection_prompts.schemas import PromptIdField
-from service.reflections.fields import JSON_INTEGER, Day, JsonBool
-from service.types import INT32_MAX, LongText, ResourceRevision, Statement
+from service.reflections.fields import Day, JsonBool
+from service.schema import Schema, omittable
+from service.types import INT32_MAX, JSON_INTEGER, LongText, ResourceRevision, Statement
 
 ReflectionIdField = Annotated[
     str,

@@ -13,12 +13,12 @@ from sqlalchemy import and_, delete, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from service.api.http import PageParams, paginate
 from service.beliefs.models import Belief
 from service.db import utcnow
 from service.errors import Conflict, NotFound, Unprocessable
 from service.events.service import EventType, emit
 from service.ids import new_id
+from service.pages import PageParams, paginate
 from service.people.models import Person
 from service.reflection_prompts.models import ReflectionPrompt
 from service.reflections.models import Reflection, ReflectionAnswer, ReflectionEntry
@@ -378,3 +378,21 @@ def submit_reflection(session: Session, reflection: Reflection) -> None:
     reflection.submitted_at = _touch(reflection)
     session.flush()
     emit(session, reflection.org_id, EventType.reflection_submitted, _data(reflection))
+
+
+def delete_prompt(session: Session, prompt: ReflectionPrompt) -> None:
+    """A prompt goes only while no reflection answers it (built-in ones never)."""
+    if prompt.built_in:
+        raise Conflict("A built-in prompt cannot be deleted; retire it instead.")
+    answered = session.scalar(
+        select(ReflectionAnswer.prompt_id)
+        .where(ReflectionAnswer.org_id == prompt.org_id, ReflectionAnswer.prompt_id == prompt.id)
+        .limit(1)
+    )
+    if answered is not None:
+        raise Conflict(
+            "This prompt is answered in a reflection; retire it instead, so the answers keep "
+            "their question."
+        )
+    session.delete(prompt)
+    session.flush()

@@ -1,37 +1,32 @@
-"""Closing reporting periods: the write side of the trust figures.
+"""Closing a reporting period: the write side of the trust figures.
 
-A period is closed once, after its end, by `close_due_periods` (the `calling close-periods`
-command, run by a Kubernetes CronJob and in the background of `calling serve`; `calling
-purge` runs it first too). Its table is `tables.period_table` of the answers submitted in it,
-as they stood at its end (an answer retracted after the end still counts), computed with the
-settings in force at its start, and written to `trust_periods`/`trust_period_cells`. Closed
-periods are never changed again, except that a leader's erasure removes their cells.
-
-Concurrency: closing takes an exclusive per-organization lock and feedback writes take it
-shared (PostgreSQL advisory locks; SQLite serializes writers anyway), and a write stores its
-answer in the first period not yet closed, so no answer ever lands in a closed period.
+`service.closing` closes each period once, after its end, under the period lock
+(`periods.ledger`). Its table is `tables.period_table` of the answers submitted in it, as
+they stood at its end (an answer retracted after the end still counts), computed with the
+settings in force at its start, and written to `trust_periods`/`trust_period_cells`
+(`freeze_period`); `announce` emits its events. Closed periods are never changed again,
+except that a leader's erasure removes their cells (`forget_leader`).
 """
 
 from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from service.events.service import emit_many
 from service.events.types import EventType
-from service.feedback.models import Feedback, FeedbackBeliefRating
-from service.insights.closing import close_insights
+from service.feedback.models import Feedback, FeedbackBeliefRating, TrustOpenCount
 from service.organizations.models import Organization
 from service.organizations.service import schedule_of
-from service.trust.models import TrustOpenCount, TrustPeriod, TrustPeriodCell
-from service.trust.periods import Period, period_of, periods_between, version_at
+from service.periods.calendar import Period, version_at
+from service.periods.models import TrustPeriod
+from service.trust.models import TrustPeriodCell
 from service.trust.scoring import (
     ITEMS,
     Stats,
@@ -43,119 +38,6 @@ from service.trust.scoring import (
 )
 from service.trust.tables import OVERALL, Contribution, Rules, period_table
 from service.types import rfc3339
-
-
-def _lock(session: Session, org_id: str, *, shared: bool) -> None:
-    """The organization's period lock, held to the end of the transaction (PostgreSQL)."""
-    if session.get_bind().dialect.name != "postgresql":
-        session.connection()  # SQLite: BEGIN IMMEDIATE already serializes every writer
-        return
-    key = func.hashtextextended(f"trust-periods:{org_id}", 0)
-    lock = func.pg_advisory_xact_lock_shared if shared else func.pg_advisory_xact_lock
-    session.execute(select(lock(key)))
-
-
-def last_closed_end(session: Session, org_id: str) -> datetime | None:
-    return session.scalar(
-        select(func.max(TrustPeriod.period_end)).where(TrustPeriod.org_id == org_id)
-    )
-
-
-def period_for_write(session: Session, org: Organization, now: datetime) -> Period:
-    """The period an answer written at `now` belongs to: the one containing `now`, or, if a
-    closer got there first, the first period not closed yet. Takes the period lock shared."""
-    _lock(session, org.org_id, shared=True)
-    schedule = schedule_of(org)
-    period = period_of(schedule, now)
-    closed_until = last_closed_end(session, org.org_id)
-    if closed_until is not None and period.start < closed_until:
-        period = period_of(schedule, closed_until)
-    return period
-
-
-def _counter(session: Session, org_id: str, leader_id: str, start: datetime) -> TrustOpenCount:
-    """The open count of (leader, period), created if missing and locked for this
-    transaction (PostgreSQL), so concurrent writers of one leader count one after another."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(
-        insert(TrustOpenCount)
-        .values(org_id=org_id, leader_id=leader_id, period_start=start, answers=0)
-        .on_conflict_do_nothing()
-    )
-    return session.scalars(
-        select(TrustOpenCount)
-        .where(
-            TrustOpenCount.org_id == org_id,
-            TrustOpenCount.leader_id == leader_id,
-            TrustOpenCount.period_start == start,
-        )
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
-
-
-def _other_voice(session: Session, feedback: Feedback) -> bool:
-    """Another answer of the same respondent about the same leader in the same period that
-    still counts (an index lookup)."""
-    return (
-        session.scalar(
-            select(Feedback.id)
-            .where(
-                Feedback.org_id == feedback.org_id,
-                Feedback.leader_id == feedback.leader_id,
-                Feedback.period_start == feedback.period_start,
-                Feedback.respondent_key == feedback.respondent_key,
-                Feedback.retracted_at.is_(None),
-                Feedback.id != feedback.id,
-            )
-            .limit(1)
-        )
-        is not None
-    )
-
-
-def voice_added(session: Session, feedback: Feedback) -> None:
-    """A new answer (already flushed): one more respondent unless they had answered."""
-    counter = _counter(session, feedback.org_id, feedback.leader_id, feedback.period_start)
-    if not _other_voice(session, feedback):
-        counter.answers += 1
-    session.flush()
-
-
-def voice_retracted(session: Session, feedback: Feedback) -> None:
-    """A retraction in a period not closed yet: one respondent fewer unless another answer
-    of theirs still counts."""
-    closed_until = last_closed_end(session, feedback.org_id)
-    if closed_until is not None and feedback.period_start < closed_until:
-        return
-    counter = _counter(session, feedback.org_id, feedback.leader_id, feedback.period_start)
-    if not _other_voice(session, feedback):
-        counter.answers = max(0, counter.answers - 1)
-    session.flush()
-
-
-def recount_open(session: Session, org_id: str) -> None:
-    """Recompute the open counts of the periods not closed yet (after a purge)."""
-    closed_until = last_closed_end(session, org_id)
-    session.execute(delete(TrustOpenCount).where(TrustOpenCount.org_id == org_id))
-    still_open = [Feedback.org_id == org_id, Feedback.retracted_at.is_(None)]
-    if closed_until is not None:
-        still_open.append(Feedback.period_start >= closed_until)
-    session.execute(
-        insert(TrustOpenCount).from_select(
-            ["org_id", "leader_id", "period_start", "answers"],
-            select(
-                Feedback.org_id,
-                Feedback.leader_id,
-                Feedback.period_start,
-                func.count(func.distinct(Feedback.respondent_key)),
-            )
-            .where(*still_open)
-            .group_by(Feedback.org_id, Feedback.leader_id, Feedback.period_start),
-        )
-    )
-    session.flush()
 
 
 def contributions_of(session: Session, org_id: str, period: Period) -> list[Contribution]:
@@ -203,7 +85,18 @@ def shown_overall_prior(raws: list[float]) -> float:
     return statistics.fmean(raws) if raws else prior_mean(Stats())
 
 
-def close_period(session: Session, org: Organization, period: Period, now: datetime) -> None:
+@dataclass(frozen=True)
+class Frozen:
+    """A period just closed: what the insights and the events of the period are made of."""
+
+    settings: dict[str, Any]
+    contributions: list[Contribution]
+    overall: dict[str, Stats]  # the leaders' shown overall statistics
+    prior: float
+
+
+def freeze_period(session: Session, org: Organization, period: Period, now: datetime) -> Frozen:
+    """Write the period's closed tables (its open counts go)."""
     settings = dict(version_at(schedule_of(org), period.start).settings)
     contributions = contributions_of(session, org.org_id, period)
     table = period_table(contributions, Rules.of(settings))
@@ -242,18 +135,15 @@ def close_period(session: Session, org: Organization, period: Period, now: datet
         for cell in cells.values()
     )
     session.flush()
-    close_insights(session, org.org_id, period.start, contributions, settings)
-    announce(
-        session,
-        org.org_id,
-        period,
-        settings,
-        {
+    return Frozen(
+        settings=settings,
+        contributions=contributions,
+        overall={
             leader_id: Stats.from_json(cells[OVERALL].stats)
             for leader_id, cells in table.items()
             if OVERALL in cells and cells[OVERALL].shown
         },
-        shown_overall_prior(raws),
+        prior=shown_overall_prior(raws),
     )
 
 
@@ -330,23 +220,6 @@ def announce(
     emit_many(session, org_id, events)
 
 
-def close_due_periods(session: Session, org: Organization, now: datetime) -> int:
-    """Close every period of the organization that has ended by `now` and is not closed yet
-    (from its first answer on). Idempotent; safe to run concurrently. Returns how many."""
-    _lock(session, org.org_id, shared=False)
-    start = last_closed_end(session, org.org_id)
-    if start is None:
-        start = session.scalar(
-            select(func.min(Feedback.period_start)).where(Feedback.org_id == org.org_id)
-        )
-        if start is None:
-            return 0
-    due = periods_between(schedule_of(org), start, now)
-    for period in due:
-        close_period(session, org, period, now)
-    return len(due)
-
-
 def forget_leader(session: Session, org_id: str, leader_id: str) -> None:
     """Before a leader is erased: what is about them goes, their cells included, and each
     closed period's prior `m` is recomputed without their figure."""
@@ -378,27 +251,3 @@ def forget_leader(session: Session, org_id: str, leader_id: str) -> None:
         if period is not None:
             period.prior_mean = shown_overall_prior(raws)
     session.flush()
-
-
-def purge_expired_feedback(session: Session, org: Organization, now: datetime) -> int:
-    """Retention (`feedback_retention_days`): close the ended periods first, then delete the
-    feedback submitted before now − retention. Closed tables stay as they are. Returns the
-    number of feedback rows deleted."""
-    if org.feedback_retention_days is None:
-        return 0
-    close_due_periods(session, org, now)
-    cutoff = now - timedelta(days=org.feedback_retention_days)
-    expired = select(Feedback.id).where(
-        Feedback.org_id == org.org_id, Feedback.submitted_at < cutoff
-    )
-    session.execute(
-        delete(FeedbackBeliefRating).where(
-            FeedbackBeliefRating.org_id == org.org_id,
-            FeedbackBeliefRating.feedback_id.in_(expired),
-        )
-    )
-    result = session.execute(
-        delete(Feedback).where(Feedback.org_id == org.org_id, Feedback.submitted_at < cutoff)
-    )
-    recount_open(session, org.org_id)
-    return int(getattr(result, "rowcount", 0) or 0)

@@ -6,8 +6,8 @@ from typing import Any
 
 from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
 
-from service.api.http import Schema
 from service.ids import id_pattern
+from service.schema import Schema
 from service.types import Count, Name
 
 MAX_HISTORY_PERIODS = 40

@@ -15,12 +15,14 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from service.errors import NotFound
+from service.feedback.models import TrustOpenCount
 from service.feedback.schemas import Relationship
 from service.organizations.models import Organization
 from service.organizations.service import schedule_of
 from service.people.models import Person
-from service.trust.models import TrustOpenCount, TrustPeriod, TrustPeriodCell
-from service.trust.periods import period_of, version_at
+from service.periods.calendar import period_of, version_at
+from service.periods.models import TrustPeriod
+from service.trust.models import TrustPeriodCell
 from service.trust.schemas import (
     Figure,
     HistoryPoint,

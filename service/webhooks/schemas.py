@@ -6,9 +6,9 @@ from typing import Annotated
 
 from pydantic import Field
 
-from service.api.http import Schema, omittable
 from service.events.types import EventType
 from service.ids import id_pattern
+from service.schema import Schema, omittable
 from service.types import INT32_MAX, JSON_NUMBER, Name
 
 MAX_URL_LENGTH = 2048

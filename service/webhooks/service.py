@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.api.http import PageParams, paginate
 from service.errors import Conflict, NotFound, Unprocessable
+from service.events.outbox import WebhookDelivery, WebhookEndpoint
 from service.ids import new_id
+from service.pages import PageParams, paginate
 from service.webhooks import signing, ssrf
-from service.webhooks.models import WebhookDelivery, WebhookEndpoint
 from service.webhooks.schemas import (
     DeliveryOut,
     DeliveryStatus,

@@ -21,12 +21,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.db import utcnow
-from service.events.due import emit_due_reflections
 from service.events.models import Event
+from service.events.outbox import WebhookDelivery, WebhookEndpoint
 from service.events.service import purge_expired
+from service.reflections.due import emit_due_reflections
 from service.webhooks import backoff, signing, ssrf
 from service.webhooks.delivery import Outcome, post
-from service.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 logger = logging.getLogger("calling.webhooks")
 

@@ -36,9 +36,10 @@ from service.db import make_sessionmaker
 from service.insights import naming
 from service.insights.models import InsightOrgCell
 from service.insights.themes import themes_of
+from service.periods.models import TrustPeriod
 from service.settings import Settings
 from service.trust.linear import small_vector_in_row_space
-from service.trust.models import TrustPeriod, TrustPeriodCell
+from service.trust.models import TrustPeriodCell
 from tests.conftest import make_tenant
 from tests.trust.audit import leak
 from tests.trust.helpers import START, Clock

@@ -6,9 +6,9 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
+from service.closing import close_all
 from service.db import make_sessionmaker, utcnow
 from service.demo import create_demo
-from service.trust.jobs import close_all
 
 
 def test_the_demo_leader_has_a_score_a_blind_spot_and_themes(

@@ -16,13 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from service import clock
+from service.closing import close_all
 from service.db import make_sessionmaker
 from service.insights.closing import insight_table, texts_of
 from service.insights.models import InsightOrgCell
+from service.periods.calendar import Period
+from service.periods.models import TrustPeriod
 from service.trust.closing import contributions_of
-from service.trust.jobs import close_all
-from service.trust.models import TrustPeriod, TrustPeriodCell
-from service.trust.periods import Period
+from service.trust.models import TrustPeriodCell
 from service.trust.tables import Rules, period_table
 from tests.conftest import make_tenant
 from tests.trust.helpers import all_items

@@ -25,14 +25,14 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import Engine
 
+from service.closing import close_all
 from service.db import make_sessionmaker, utcnow
 from service.feedback.schemas import AnonymousRespondent, Relationship, TrustAnswers
 from service.feedback.schemas import FeedbackCreate as ServiceFeedbackCreate
 from service.feedback.service import create_feedback
 from service.organizations.service import get_organization, schedule_of
+from service.periods.calendar import period_of
 from service.settings import Settings
-from service.trust.jobs import close_all
-from service.trust.periods import period_of
 from tests.live_server import REPO, live_server
 
 GENERATOR = str(Path(sys.executable).with_name("openapi-python-client"))

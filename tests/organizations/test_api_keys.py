@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.organizations.models import ApiKey
+from service.api_keys.models import ApiKey
 from tests.conftest import Tenant
 
 

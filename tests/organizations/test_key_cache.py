@@ -10,10 +10,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from service.api.app import create_app
-from service.api.auth import Principal
 from service.api.keycache import KeyCache
+from service.api_keys.keys import Principal
+from service.api_keys.models import ApiKey
 from service.db import utcnow
-from service.organizations.models import ApiKey, Organization
+from service.organizations.models import Organization
 from service.settings import Settings
 from tests.conftest import Tenant
 

@@ -27,6 +27,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from service.closing import close_due_periods
 from service.db import make_engine, make_sessionmaker
 from service.feedback.models import Feedback
 from service.feedback.schemas import FeedbackCreate
@@ -36,10 +37,9 @@ from service.organizations.service import create_organization, get_organization,
 from service.people.models import Person
 from service.people.schemas import PersonCreate
 from service.people.service import create_person
+from service.periods.calendar import period_of
 from service.settings import Settings
-from service.trust.closing import close_due_periods
 from service.trust.models import TrustPeriodCell
-from service.trust.periods import period_of
 from tests.conftest import Tenant, create_pg_database, drop_pg_database, make_tenant, require_pg
 from tests.live_server import live_server
 

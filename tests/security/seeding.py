@@ -189,11 +189,11 @@ def seed(client: TestClient, tenant: Tenant, marker: str, external: str = "E") -
 def _closed_period(client: TestClient, tenant: Tenant, s: Seeded, feedback: dict[str, Any]) -> None:
     """Three answers dated in an ended reporting period, then the close step (`calling
     close-periods`), so that A's history and overview hold a closed period's figures."""
+    from service.closing import close_due_periods
     from service.db import make_engine, make_sessionmaker
     from service.feedback.schemas import FeedbackCreate
     from service.feedback.service import create_feedback
     from service.organizations.service import get_organization
-    from service.trust.closing import close_due_periods
 
     settings = client.app.state.settings  # type: ignore[attr-defined]
     engine = make_engine(settings)

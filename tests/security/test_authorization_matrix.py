@@ -25,7 +25,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
-from service.api.auth import Principal, Scope
+from service.api_keys.keys import Principal, Scope
 from service.ids import new_id
 from tests.conftest import Tenant
 from tests.security.seeding import PROBLEM, call, seed

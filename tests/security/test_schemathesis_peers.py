@@ -26,8 +26,9 @@ from unittest import mock
 
 import pytest
 
-from service.api.auth import Scope
 from service.api.openapi import SPEC_PATH
+from service.api_keys.keys import Scope
+from service.api_keys.service import create_api_key
 from service.beliefs.schemas import BeliefCreate, BeliefStatus
 from service.beliefs.service import create_belief
 from service.db import make_engine, make_sessionmaker, utcnow
@@ -40,7 +41,7 @@ from service.feedback.schemas import (
 )
 from service.feedback.service import create_feedback
 from service.migrate import upgrade
-from service.organizations.service import create_api_key, create_organization
+from service.organizations.service import create_organization
 from service.people.schemas import PersonCreate
 from service.people.service import create_person
 from service.reflection_prompts.schemas import PromptCreate

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from service import clock
+from service.closing import close_all, purge_all
 from service.db import make_sessionmaker
-from service.trust.jobs import close_all, purge_all
 from tests.conftest import Tenant
 
 START = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)

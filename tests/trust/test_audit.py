@@ -39,8 +39,9 @@ from sqlalchemy.engine import Engine
 
 from service.api.app import create_app
 from service.db import make_sessionmaker
+from service.periods.models import TrustPeriod
 from service.settings import Settings
-from service.trust.models import TrustPeriod, TrustPeriodCell
+from service.trust.models import TrustPeriodCell
 from tests.conftest import Tenant, make_tenant
 from tests.trust.audit import leak
 from tests.trust.helpers import START, Clock, all_items, close

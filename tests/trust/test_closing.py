@@ -16,7 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from service.db import make_sessionmaker
-from service.trust.models import TrustPeriod, TrustPeriodCell
+from service.periods.models import TrustPeriod
+from service.trust.models import TrustPeriodCell
 from tests.conftest import Tenant
 from tests.trust.helpers import (
     Clock,

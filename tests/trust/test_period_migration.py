@@ -13,15 +13,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, select, text
 
+from service.closing import close_due_periods
 from service.db import make_engine, make_sessionmaker
-from service.feedback.models import Feedback
+from service.feedback.models import Feedback, TrustOpenCount
 from service.migrate import downgrade, upgrade
 from service.organizations.models import Organization
 from service.organizations.service import schedule_of
+from service.periods.calendar import EPOCH, period_of
 from service.settings import Settings
-from service.trust.closing import close_due_periods
-from service.trust.models import TrustOpenCount, TrustPeriodCell
-from service.trust.periods import EPOCH, period_of
+from service.trust.models import TrustPeriodCell
 from tests.conftest import create_pg_database, drop_pg_database, require_pg
 
 BEFORE = "ee0f5c4e59f9"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.trust.periods import (
+from service.periods.calendar import (
     EPOCH,
     Period,
     Version,

@@ -10,8 +10,8 @@ from sqlalchemy.engine import Engine
 
 from service.api.app import create_app
 from service.db import make_sessionmaker, utcnow
+from service.events.outbox import WebhookDelivery
 from service.settings import Settings
-from service.webhooks.models import WebhookDelivery
 from service.webhooks.worker import Worker
 
 

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from service.api.app import create_app
 from service.db import make_sessionmaker
+from service.events.outbox import WebhookDelivery
 from service.settings import Settings
 from service.webhooks.delivery import Outcome
-from service.webhooks.models import WebhookDelivery
 from service.webhooks.ssrf import Target
 from service.webhooks.worker import Worker
 from tests.conftest import Tenant

@@ -9,10 +9,10 @@ from collections import Counter
 from sqlalchemy.engine import Engine
 
 from service.db import make_sessionmaker
+from service.events.outbox import WebhookEndpoint
 from service.events.service import EventType, emit_many
 from service.settings import Settings
 from service.webhooks.delivery import Outcome
-from service.webhooks.models import WebhookEndpoint
 from service.webhooks.ssrf import Target
 from service.webhooks.worker import Worker
 from tests.conftest import Tenant

@@ -5,14 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from service.api.auth import Reader, Writer
-from service.api.http import (
-    IfMatchHeader,
-    Page,
-    PageParams,
-    check_if_match,
-    cursor_field,
-    set_etag,
-)
+from service.api.http import IfMatchHeader, check_if_match, set_etag
 from service.api.responses import READ, UPDATE, WRITE, link_to, success
 from service.api.routing import CallingRoute
 from service.beliefs import service
@@ -26,6 +19,7 @@ from service.beliefs.schemas import (
 )
 from service.db import SessionDep
 from service.ids import id_pattern
+from service.pages import Page, PageParams, cursor_field
 from service.people.service import get_person
 from service.types import AwareDatetime
 

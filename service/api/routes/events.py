@@ -5,7 +5,6 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from service.api.auth import Reader
-from service.api.http import PageParams, cursor_field, encode_cursor
 from service.api.responses import READ
 from service.api.routing import CallingRoute
 from service.db import SessionDep
@@ -14,6 +13,7 @@ from service.events.models import Event
 from service.events.schemas import EventOut, EventPage
 from service.events.types import EventType
 from service.ids import id_pattern
+from service.pages import PageParams, cursor_field, encode_cursor
 from service.types import AwareDatetime
 
 router = APIRouter(prefix="/v1/events", tags=["Events"], route_class=CallingRoute)

@@ -4,16 +4,23 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
-from service.api.auth import Admin, FeedbackSubmitter, Reader, Scope
-from service.api.http import Page, PageParams, cursor_field
+from service.api.auth import Admin, FeedbackSubmitter, Reader
 from service.api.responses import READ, WRITE, link_to, success
 from service.api.routing import CallingRoute
+from service.api_keys.keys import Scope
 from service.db import SessionDep, utcnow
 from service.feedback import service
+from service.feedback.bulk import create_many
 from service.feedback.models import Feedback
-from service.feedback.schemas import FeedbackCreate, FeedbackOut
+from service.feedback.schemas import (
+    FeedbackBulkCreate,
+    FeedbackBulkResult,
+    FeedbackCreate,
+    FeedbackOut,
+)
 from service.ids import id_pattern
 from service.organizations.service import get_organization
+from service.pages import Page, PageParams, cursor_field
 from service.types import AwareDatetime
 
 router = APIRouter(prefix="/v1/feedback", tags=["Feedback"], route_class=CallingRoute)
@@ -71,6 +78,28 @@ def create_feedback(
     response.headers["Location"] = f"/v1/feedback/{feedback.id}"
     response.headers["ETag"] = '"1"'
     return service.to_out(session, feedback, admin=False)
+
+
+@router.post(
+    "/bulk",
+    operation_id="bulk_create_feedback",
+    summary="Give up to 1,000 answers in one transaction",
+    description="For importing a survey's answers or migrating history: the same answers, "
+    "rules and anonymity as `create_feedback`, all or nothing. If any answer is invalid the "
+    "answer is 422 with one entry per bad field in `errors` (`feedback.<index>.<field>`) and "
+    "nothing is written. At most one answer per respondent and leader per call. Otherwise "
+    "one receipt per answer, in request order. Needs `write` or `feedback:submit`.",
+    responses=WRITE,
+)
+def bulk_create_feedback(
+    principal: FeedbackSubmitter,
+    session: SessionDep,
+    request: Request,
+    body: FeedbackBulkCreate,
+) -> FeedbackBulkResult:
+    org = get_organization(session, principal.org_id)
+    secret = request.app.state.settings.secret_key.get_secret_value()
+    return FeedbackBulkResult(data=create_many(session, org, body.feedback, secret, utcnow()))
 
 
 @router.get(

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
 from service.api.auth import Reader, Writer
-from service.api.http import Page, PageParams, cursor_field, set_etag
+from service.api.http import set_etag
 from service.api.responses import READ, WRITE, link_to, success
 from service.api.routing import CallingRoute, secret_response
 from service.db import SessionDep, utcnow
@@ -18,6 +18,7 @@ from service.feedback_requests.schemas import (
     RequestStatus,
 )
 from service.ids import id_pattern
+from service.pages import Page, PageParams, cursor_field
 from service.types import AwareDatetime
 
 router = APIRouter(

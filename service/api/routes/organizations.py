@@ -4,21 +4,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 
-from service.api.auth import Admin, Reader, Scope
-from service.api.http import IfMatchHeader, Page, PageQuery, check_if_match, set_etag
+from service.api.auth import Admin, Reader
+from service.api.http import IfMatchHeader, PageQuery, check_if_match, set_etag
 from service.api.responses import ETAG, READ, UPDATE, WRITE, link, link_to, success
 from service.api.routing import CallingRoute, secret_response
+from service.api_keys import service as api_keys
+from service.api_keys.keys import Scope
+from service.api_keys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut, CurrentApiKey
 from service.db import SessionDep
 from service.ids import id_pattern
 from service.organizations import service
-from service.organizations.schemas import (
-    ApiKeyCreate,
-    ApiKeyCreated,
-    ApiKeyOut,
-    CurrentApiKey,
-    OrganizationOut,
-    OrganizationPatch,
-)
+from service.organizations.schemas import OrganizationOut, OrganizationPatch
+from service.pages import Page
 
 router = APIRouter(prefix="/v1", route_class=CallingRoute)
 
@@ -86,8 +83,8 @@ def update_organization(
     responses=READ,
 )
 def list_api_keys(principal: Admin, session: SessionDep, page: PageQuery) -> Page[ApiKeyOut]:
-    keys, cursor = service.list_api_keys(session, principal.org_id, page)
-    return Page[ApiKeyOut](data=[service.key_out(k) for k in keys], next_cursor=cursor)
+    keys, cursor = api_keys.list_api_keys(session, principal.org_id, page)
+    return Page[ApiKeyOut](data=[api_keys.key_out(k) for k in keys], next_cursor=cursor)
 
 
 @router.post(
@@ -110,10 +107,10 @@ def create_api_key(
     principal: Admin, session: SessionDep, body: ApiKeyCreate, response: Response
 ) -> ApiKeyCreated:
     scopes = [Scope(s.value) for s in body.scopes]
-    key, token = service.create_api_key(session, principal.org_id, body.name, scopes)
+    key, token = api_keys.create_api_key(session, principal.org_id, body.name, scopes)
     response.headers["Location"] = f"/v1/api-keys/{key.id}"
     set_etag(response, 1 if key.revoked_at is None else 2)
-    return ApiKeyCreated(**service.key_out(key).model_dump(), key=token)
+    return ApiKeyCreated(**api_keys.key_out(key).model_dump(), key=token)
 
 
 @router.get(
@@ -125,8 +122,8 @@ def create_api_key(
     responses=READ,
 )
 def get_current_api_key(principal: Reader, session: SessionDep) -> CurrentApiKey:
-    key = service.get_api_key(session, principal.org_id, principal.key_id)
-    return CurrentApiKey(**service.key_out(key).model_dump(), organization_id=key.org_id)
+    key = api_keys.get_api_key(session, principal.org_id, principal.key_id)
+    return CurrentApiKey(**api_keys.key_out(key).model_dump(), organization_id=key.org_id)
 
 
 @router.get(
@@ -139,9 +136,9 @@ def get_current_api_key(principal: Reader, session: SessionDep) -> CurrentApiKey
 def get_api_key(
     principal: Admin, session: SessionDep, key_id: KeyId, response: Response
 ) -> ApiKeyOut:
-    key = service.get_api_key(session, principal.org_id, key_id)
+    key = api_keys.get_api_key(session, principal.org_id, key_id)
     set_etag(response, 1 if key.revoked_at is None else 2)
-    return service.key_out(key)
+    return api_keys.key_out(key)
 
 
 @router.post(
@@ -156,7 +153,7 @@ def get_api_key(
 def revoke_api_key(
     principal: Admin, session: SessionDep, key_id: KeyId, response: Response
 ) -> ApiKeyOut:
-    key = service.get_api_key(session, principal.org_id, key_id)
-    service.revoke_api_key(session, key)
+    key = api_keys.get_api_key(session, principal.org_id, key_id)
+    api_keys.revoke_api_key(session, key)
     set_etag(response, 2)
-    return service.key_out(key)
+    return api_keys.key_out(key)

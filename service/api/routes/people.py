@@ -4,12 +4,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
+from service import erasure
 from service.api.auth import Reader, Writer
-from service.api.http import IfMatchHeader, Page, PageQuery, check_if_match, set_etag
+from service.api.http import IfMatchHeader, PageQuery, check_if_match, set_etag
 from service.api.responses import BODY_ID, READ, UPDATE, WRITE, link, link_to, success
 from service.api.routing import CallingRoute
 from service.db import SessionDep
 from service.ids import id_pattern
+from service.pages import Page
 from service.people import service
 from service.people.models import Person
 from service.people.schemas import (
@@ -170,4 +172,4 @@ def delete_person(
     _: Writer, session: SessionDep, person: PersonDep, if_match: IfMatchHeader
 ) -> None:
     check_if_match(if_match, person.version)
-    service.delete_person(session, person)
+    erasure.erase_person(session, person)

@@ -11,14 +11,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 
-from service.api.auth import Platform, Scope
-from service.api.http import Page, PageQuery, set_etag
+from service.api.auth import Platform
+from service.api.http import PageQuery, set_etag
 from service.api.responses import READ, WRITE, link, success
 from service.api.routing import CallingRoute, secret_response
+from service.api_keys import service as api_keys
+from service.api_keys.keys import Scope
+from service.api_keys.schemas import ApiKeyCreated, TenantCreate, TenantCreated
 from service.db import SessionDep
 from service.ids import id_pattern
 from service.organizations import service
-from service.organizations.schemas import ApiKeyCreated, TenantCreate, TenantCreated, TenantOut
+from service.organizations.schemas import TenantOut
+from service.pages import Page
 
 router = APIRouter(prefix="/v1/platform", route_class=CallingRoute, tags=["Platform"])
 
@@ -62,12 +66,12 @@ def create_platform_organization(
     principal: Platform, session: SessionDep, body: TenantCreate, response: Response
 ) -> TenantCreated:
     org = service.create_organization(session, body.name)
-    key, token = service.create_api_key(session, org.org_id, body.admin_key_name, [Scope.admin])
+    key, token = api_keys.create_api_key(session, org.org_id, body.admin_key_name, [Scope.admin])
     response.headers["Location"] = f"/v1/platform/organizations/{org.org_id}"
     set_etag(response, org.version)
     return TenantCreated(
         organization=service.tenant_out(org),
-        admin_key=ApiKeyCreated(**service.key_out(key).model_dump(), key=token),
+        admin_key=ApiKeyCreated(**api_keys.key_out(key).model_dump(), key=token),
     )
 
 

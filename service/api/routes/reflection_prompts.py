@@ -5,21 +5,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from service.api.auth import Reader, Writer
-from service.api.http import (
-    IfMatchHeader,
-    Page,
-    PageParams,
-    check_if_match,
-    cursor_field,
-    set_etag,
-)
+from service.api.http import IfMatchHeader, check_if_match, set_etag
 from service.api.responses import READ, UPDATE, WRITE, link_to, success
 from service.api.routing import CallingRoute
 from service.db import SessionDep
 from service.ids import id_pattern
+from service.pages import Page, PageParams, cursor_field
 from service.reflection_prompts import service
 from service.reflection_prompts.models import ReflectionPrompt
 from service.reflection_prompts.schemas import PromptCreate, PromptOut, PromptPatch, PromptStatus
+from service.reflections import service as reflections
 from service.types import AwareDatetime
 
 router = APIRouter(prefix="/v1", tags=["Reflection prompts"], route_class=CallingRoute)
@@ -157,4 +152,4 @@ def delete_reflection_prompt(
     _: Writer, session: SessionDep, prompt: PromptDep, if_match: IfMatchHeader
 ) -> None:
     check_if_match(if_match, prompt.version)
-    service.delete_prompt(session, prompt)
+    reflections.delete_prompt(session, prompt)

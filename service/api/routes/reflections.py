@@ -5,16 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Path, Query, Response, status
 
 from service.api.auth import Reader, Writer
-from service.api.http import (
-    IF_MATCH_PATTERN,
-    IfMatchHeader,
-    Page,
-    PageParams,
-    PageQuery,
-    check_if_match,
-    cursor_field,
-    set_etag,
-)
+from service.api.http import IF_MATCH_PATTERN, IfMatchHeader, PageQuery, check_if_match, set_etag
 from service.api.responses import (
     COMMON,
     ETAG,
@@ -31,6 +22,7 @@ from service.beliefs.models import Belief
 from service.beliefs.service import get_belief
 from service.db import SessionDep, utcnow
 from service.ids import id_pattern
+from service.pages import Page, PageParams, cursor_field
 from service.people.models import Person
 from service.people.service import get_person
 from service.reflections import history, schedule, service

@@ -8,12 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Query, Response
 
 from service.api.auth import Reader
-from service.api.http import Page, PageParams, cursor_field, paginate_list
 from service.api.responses import READ
 from service.api.routing import CallingRoute
 from service.db import SessionDep, utcnow
 from service.ids import id_pattern
 from service.organizations.service import get_organization
+from service.pages import Page, PageParams, cursor_field, paginate_list
 from service.trust import service
 from service.trust.schemas import MAX_HISTORY_PERIODS, LeaderScore, TrustHistory, TrustScore
 from service.types import AwareDatetime, rfc3339

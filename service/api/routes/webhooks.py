@@ -6,14 +6,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response, status
 
 from service.api.auth import Admin
-from service.api.http import IfMatchHeader, Page, PageParams, check_if_match, cursor_field, set_etag
+from service.api.http import IfMatchHeader, check_if_match, set_etag
 from service.api.responses import READ, UPDATE, WRITE, link_to, success
 from service.api.routing import CallingRoute, secret_response
 from service.db import SessionDep, utcnow
+from service.events.outbox import WebhookEndpoint
 from service.events.schemas import EventOut
 from service.ids import id_pattern
+from service.pages import Page, PageParams, cursor_field
 from service.webhooks import service, ssrf
-from service.webhooks.models import WebhookEndpoint
 from service.webhooks.schemas import (
     DeliveryOut,
     DeliveryStatus,

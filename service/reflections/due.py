@@ -1,7 +1,7 @@
 """`reflection.due`: one event each time a leader's next reflection falls due.
 
 The worker calls `emit_due_reflections` now and then. A leader is due when the reflection
-schedule says so (`service.reflections.schedule.list_due`); the notice table remembers
+schedule says so (`schedule.list_due`); the notice table remembers
 which due moment was announced, so each one is announced once, whichever worker sees it.
 """
 
@@ -13,10 +13,11 @@ from sqlalchemy import ForeignKeyConstraint, String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from service.api.http import PageParams
 from service.db import Base, TenantMixin
 from service.events.service import EventType, emit
 from service.organizations.models import Organization
+from service.pages import PageParams
+from service.reflections.schedule import list_due
 
 
 class ReflectionDueNotice(TenantMixin, Base):
@@ -35,8 +36,6 @@ class ReflectionDueNotice(TenantMixin, Base):
 
 def emit_due_reflections(session: Session, now: datetime) -> int:
     """Announce every reflection due by `now` not announced yet; return how many."""
-    from service.reflections.schedule import list_due  # reflections build on events
-
     count = 0
     for org_id in list(session.scalars(select(Organization.org_id))):
         page = PageParams(limit=100)

@@ -1,7 +1,14 @@
-"""Webhook endpoints and their deliveries (the outbox the worker drains)."""
+"""The outbox of the event feed: the endpoints subscribed to it and one delivery per event and
+subscribed endpoint, queued in the transaction of the change that emits the event (the
+transactional outbox), so an event and its deliveries commit or roll back together.
+
+`service.webhooks` builds on this: it manages the endpoints and drains the deliveries over
+HTTP (`webhooks.worker`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import (
@@ -12,10 +19,14 @@ from sqlalchemy import (
     Integer,
     SmallInteger,
     String,
+    delete,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from service.db import Base, TenantMixin, TimestampMixin
+from service.events.models import Event
+from service.ids import new_id
 
 
 class WebhookEndpoint(TenantMixin, TimestampMixin, Base):
@@ -68,3 +79,42 @@ class WebhookDelivery(TenantMixin, Base):
     last_error: Mapped[str | None] = mapped_column(String(200), default=None)
     delivered_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column()
+
+
+def enqueue(session: Session, org_id: str, events: Sequence[Event]) -> None:
+    endpoints = list(
+        session.execute(
+            select(WebhookEndpoint.id, WebhookEndpoint.event_types).where(
+                WebhookEndpoint.org_id == org_id, WebhookEndpoint.status == "enabled"
+            )
+        )
+    )
+    if not endpoints:
+        return
+    session.add_all(
+        WebhookDelivery(
+            org_id=org_id,
+            id=new_id("dlv"),
+            endpoint_id=endpoint.id,
+            event_seq=event.seq,
+            event_id=event.id,
+            event_type=event.type,
+            status="pending",
+            attempts=0,
+            next_attempt_at=event.occurred_at,
+            created_at=event.occurred_at,
+        )
+        for event in events
+        for endpoint in endpoints
+        if not endpoint.event_types or event.type in endpoint.event_types
+    )
+    session.flush()
+
+
+def drop_deliveries(session: Session, org_id: str, event_seqs: Sequence[int]) -> None:
+    """The pending and past deliveries of these events (erasure)."""
+    session.execute(
+        delete(WebhookDelivery)
+        .where(WebhookDelivery.org_id == org_id, WebhookDelivery.event_seq.in_(event_seqs))
+        .execution_options(synchronize_session=False)
+    )
