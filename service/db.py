@@ -8,18 +8,22 @@ is sent (FastAPI's ``scope="function"``), so a 2xx always means the data is dura
 from __future__ import annotations
 
 import asyncio
+import select
 import weakref
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar
 
+import anyio
 import anyio.to_thread
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, String, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from service import clock
 from service.settings import Settings
@@ -91,6 +95,21 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _refuse_dead_connection(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """On checkout, without a round trip: a pooled connection is idle, so the server has
+    nothing to say on it unless it is going away — a backend terminated, a server shut down
+    or restarted, an idle-session timeout — and has said so (an error, then end of file).
+    Anything readable, or a connection psycopg knows is broken, is discarded: the pool then
+    connects anew (SQLAlchemy retries a checkout refused with `DisconnectionError`). A
+    connection lost silently (a network partition) fails its first statement instead: a
+    503, and the pool drops every connection made before it (`is_disconnect`)."""
+    if dbapi_connection.closed or dbapi_connection.broken:
+        raise DisconnectionError("the connection is closed")
+    readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+    if readable:
+        raise DisconnectionError("the server ended the idle connection")
+
+
 def make_engine(settings: Settings) -> Engine:
     url = settings.sqlalchemy_url
     if settings.is_sqlite:
@@ -100,19 +119,21 @@ def make_engine(settings: Settings) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(
+    engine = create_engine(
         url,
         hide_parameters=True,  # errors and logs never quote the data (feedback is personal)
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
         pool_timeout=settings.db_pool_timeout_seconds,
-        pool_pre_ping=True,
+        # Not `pool_pre_ping` (a round trip per checkout): `_refuse_dead_connection`.
         connect_args={
             "connect_timeout": 5,
             "options": f"-c statement_timeout={settings.db_statement_timeout_ms}"
             f" -c lock_timeout={settings.db_statement_timeout_ms}",
         },
     )
+    event.listen(engine, "checkout", _refuse_dead_connection)
+    return engine
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
@@ -137,6 +158,7 @@ class ConnectionSlots:
         self._semaphores: weakref.WeakKeyDictionary[
             asyncio.AbstractEventLoop, asyncio.Semaphore
         ] = weakref.WeakKeyDictionary()
+        self._last: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
 
     @classmethod
     def for_settings(cls, settings: Settings) -> ConnectionSlots:
@@ -146,11 +168,15 @@ class ConnectionSlots:
 
     def _semaphore(self) -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()
+        last = self._last
+        if last is not None and last[0] is loop:  # the one loop of a served app
+            return last[1]
         semaphore = self._semaphores.get(loop)
         if semaphore is None:
             semaphore = self._semaphores[loop] = asyncio.Semaphore(self.capacity)
             threads = anyio.to_thread.current_default_thread_limiter()
             threads.total_tokens = max(threads.total_tokens, self.capacity + 20)
+        self._last = (loop, semaphore)
         return semaphore
 
     @asynccontextmanager
@@ -167,29 +193,39 @@ class ConnectionSlots:
             semaphore.release()
 
 
-async def connection_slot(request: Request) -> AsyncIterator[None]:
-    """Hold one of the app's `ConnectionSlots` for the request's unit of work."""
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """The request's unit of work, holding one of the app's `ConnectionSlots` throughout:
+    commit on success, roll back on any error.
+
+    Made on the event loop (a session connects lazily, on its first statement, in the
+    handler's worker thread); only what talks to the database — the commit, a rollback —
+    goes to a worker thread, and a request that ran no statement needs neither."""
     slots: ConnectionSlots | None = getattr(request.app.state, "connection_slots", None)
-    if slots is None:
-        yield
-        return
-    async with slots.hold():
-        yield
-
-
-def get_session(
-    request: Request, _slot: Annotated[None, Depends(connection_slot, scope="function")]
-) -> Iterator[Session]:
-    """The request's unit of work: commit on success, roll back on any error."""
-    factory: sessionmaker[Session] = request.app.state.sessionmaker
-    with factory() as session:
+    async with slots.hold() if slots is not None else nullcontext():
+        factory: sessionmaker[Session] = request.app.state.sessionmaker
+        session = factory()
         request.state.session = session
         try:
             yield session
         except BaseException:
-            session.rollback()
+            with anyio.CancelScope(shield=True):  # also when the request is cancelled
+                await run_in_threadpool(_discard, session)
             raise
-        session.commit()
+        try:
+            if session.in_transaction() or session.new or session.dirty or session.deleted:
+                await run_in_threadpool(session.commit)
+        except BaseException:
+            with anyio.CancelScope(shield=True):
+                await run_in_threadpool(_discard, session)
+            raise
+        session.close()  # committed: the connection is back in the pool, nothing to send
+
+
+def _discard(session: Session) -> None:
+    try:
+        session.rollback()
+    finally:
+        session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -53,6 +53,14 @@ class Settings(BaseSettings):
         description="Where rate-limit counters live: `memory://` (each replica on its own) or "
         "`redis://host:6379/0` (shared by every replica). A secret when it holds a password.",
     )
+    auth_cache_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        le=300,
+        description="An accepted API key is remembered this long per replica: a revocation or "
+        "deactivation made through another replica (or the CLI) takes effect here within it; "
+        "through this one, at once. 0: look every key up on every request.",
+    )
     json_max_depth: int = Field(
         default=32, ge=4, le=512, description="Deepest nesting of a JSON body; deeper → 400."
     )

@@ -144,7 +144,12 @@ def session(db: Engine) -> Iterator[Session]:
 
 @pytest.fixture(scope="session")
 def app(settings: Settings) -> FastAPI:
-    return create_app(settings)
+    # Tests send requests for one organization as fast as the app answers them: a limit
+    # that no test reaches, still counted on every request (RateLimit fields included);
+    # the limits themselves are tested in tests/reliability/test_rate_limits.py.
+    return create_app(
+        settings.model_copy(update={"rate_limit_per_minute": 1_000_000, "rate_limit_burst": 0})
+    )
 
 
 @pytest.fixture

@@ -7,15 +7,15 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from service.api.auth import install_key_cache
 from service.api.docs import install_docs
 from service.api.health import router as health_router
-from service.api.middleware import RequestContextMiddleware
+from service.api.middleware import HttpLayer
 from service.api.observability.logging import configure_logging
 from service.api.observability.metrics import HttpMetrics
-from service.api.observability.middleware import TelemetryMiddleware
 from service.api.observability.router import router as metrics_router
 from service.api.openapi import install_openapi
-from service.api.ratelimit import RateLimiter, RateLimitHeadersMiddleware
+from service.api.ratelimit import RateLimiter
 from service.api.routes.beliefs import router as beliefs_router
 from service.api.routes.events import router as events_router
 from service.api.routes.feedback import router as feedback_router
@@ -137,6 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.key_cache = install_key_cache(app.state.sessionmaker, settings.auth_cache_seconds)
     app.state.connection_slots = ConnectionSlots.for_settings(settings)
     app.state.rate_limiter = RateLimiter.for_settings(settings)
     app.state.metrics = HttpMetrics(engine)
@@ -160,13 +161,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(events_router)
     app.include_router(webhooks_router)
     install_webhook_docs(app)
-    app.add_middleware(RateLimitHeadersMiddleware)
-    app.add_middleware(TelemetryMiddleware, metrics=app.state.metrics)
-    # Added last, so outermost: request id and security headers wrap everything else.
+    # One pure ASGI layer: request id, security and RateLimit headers, body bounds, telemetry.
     app.add_middleware(
-        RequestContextMiddleware,
+        HttpLayer,
         max_body_bytes=settings.max_body_bytes,
         body_timeout=settings.body_timeout_seconds,
+        metrics=app.state.metrics,
     )
     install_openapi(app)
     install_docs(app)

@@ -10,12 +10,15 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from service.api.ratelimit import count_anonymous_request, count_request
+from service.api.keycache import KeyCache
+from service.api.ratelimit import acount_anonymous_request, acount_request
 from service.api_keys.keys import Principal, Scope
 from service.api_keys.keys import lookup as _lookup
 from service.api_keys.keys import parse as _parse
+from service.api_keys.models import ApiKey
 from service.db import ConnectionSlots
 from service.errors import Forbidden, Unauthorized
+from service.organizations.models import Organization
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -32,33 +35,46 @@ def _bearer_token(request: Request) -> str | None:
     return token if scheme.lower() == "bearer" and token else None
 
 
+async def _lookup_in_pool(request: Request, token: str) -> Principal | None:
+    slots: ConnectionSlots | None = getattr(request.app.state, "connection_slots", None)
+    factory: sessionmaker[Session] = request.app.state.sessionmaker
+
+    def lookup() -> Principal | None:
+        with factory() as session:
+            return _lookup(session, token)
+
+    if slots is None:
+        return await run_in_threadpool(lookup)
+    async with slots.hold():
+        return await run_in_threadpool(lookup)
+
+
 async def authorize(request: Request, scopes: Iterable[Scope]) -> Principal:
     """The API key, then its scope: the first thing every secured route does, before its body
     is read, `If-Match` is looked at or the idempotency record is claimed. A request without
     a valid key costs one key lookup at most (none without a well-formed key) and counts
-    against its client address's limit; one with a key counts against its organization's."""
+    against its client address's limit; one with a key counts against its organization's.
+
+    An accepted key is remembered for `auth_cache_seconds` (`service.api.keycache`): a
+    revocation or deactivation committed through this app forgets its organization's keys
+    at once; one made elsewhere (another replica, the CLI) takes effect here within that
+    bound."""
     token = _bearer_token(request)
     principal: Principal | None = None
     if token is not None and _parse(token) is not None:
-        slots: ConnectionSlots | None = getattr(request.app.state, "connection_slots", None)
-        factory: sessionmaker[Session] = request.app.state.sessionmaker
-
-        def lookup() -> Principal | None:
-            with factory() as session:
-                return _lookup(session, token)
-
-        if slots is None:
-            principal = await run_in_threadpool(lookup)
-        else:
-            async with slots.hold():
-                principal = await run_in_threadpool(lookup)
+        cache: KeyCache[Principal] | None = getattr(request.app.state, "key_cache", None)
+        principal = cache.get(token) if cache is not None else None
+        if principal is None:
+            principal = await _lookup_in_pool(request, token)
+            if principal is not None and cache is not None:
+                cache.put(token, principal.org_id, principal)
     if principal is None:
-        await run_in_threadpool(count_anonymous_request, request)  # 429 when over the limit
+        await acount_anonymous_request(request)  # 429 when over the limit
         if token is None:
             raise Unauthorized("Send an API key as `Authorization: Bearer <key>`.")
         raise Unauthorized("The API key is invalid or revoked, or its organization is deactivated.")
     request.state.org_id = principal.org_id
-    await run_in_threadpool(count_request, request, principal.org_id)  # 429 when over it
+    await acount_request(request, principal.org_id)  # 429 when over it
     for scope in scopes:
         if not principal.allows(scope):
             raise Forbidden(f"This API key lacks the `{scope}` scope.")
@@ -66,7 +82,7 @@ async def authorize(request: Request, scopes: Iterable[Scope]) -> Principal:
     return principal
 
 
-def authenticate(
+async def authenticate(
     request: Request,
     _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
@@ -78,7 +94,7 @@ def authenticate(
 
 
 def require(scope: Scope) -> object:
-    def check(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+    async def check(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
         if not principal.allows(scope):  # `authorize` refused it already; kept as a guard
             raise Forbidden(f"This API key lacks the `{scope}` scope.")
         return principal
@@ -86,6 +102,14 @@ def require(scope: Scope) -> object:
     check.__name__ = f"require_{scope}"
     check.__dict__["required_scope"] = scope  # published as x-required-scope (api.openapi)
     return Depends(check)
+
+
+def install_key_cache(sessions: sessionmaker[Session], ttl: float) -> KeyCache[Principal]:
+    """The app's cache of accepted keys, forgetting an organization's keys when a change to
+    one of its keys, or to the organization, commits in a session of `sessions`."""
+    cache: KeyCache[Principal] = KeyCache(ttl)
+    cache.watch(sessions, (ApiKey, Organization))
+    return cache
 
 
 Reader = Annotated[Principal, require(Scope.read)]

@@ -1,11 +1,13 @@
-"""Pure ASGI middleware: request id, security headers, body limit, last-resort 500."""
+"""The app's one pure ASGI layer: request id, security headers, RateLimit fields, body
+limit and timeout, telemetry (metrics, access log), last-resort 500."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import re
-import uuid
+import secrets
+import time
 from contextvars import ContextVar
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -13,6 +15,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.api.observability.metrics import HttpMetrics
+from service.api.observability.middleware import record_request
+from service.api.ratelimit import STATE_KEY as RATE_LIMIT_STATE
 from service.errors import PayloadTooLarge, UnsupportedMediaType, problem_response
 
 logger = logging.getLogger("calling.http")
@@ -53,33 +58,56 @@ def refuse_body_early(scope: Scope, max_body_bytes: int) -> None:
         raise PayloadTooLarge(f"The body exceeds {max_body_bytes} bytes.")
 
 
-class RequestContextMiddleware:
-    """Outermost layer of our own: every response, even a 500, carries the request id and
-    the security headers, a body over the limit is refused with 413, and a body that does not
-    arrive within `body_timeout` of the first read with 408 (a slow client cannot hold a
-    request open)."""
+class HttpLayer:
+    """The only middleware of our own, outermost. Every response, even a 500, carries the
+    request id and the security headers; one of a request whose API key was checked, the
+    RateLimit fields authentication left in the request state (whatever produced the
+    response: the endpoint, an error handler, a replay). A body over the limit is refused
+    with 413, and a body that does not arrive within `body_timeout` of the first read with
+    408 (a slow client cannot hold a request open). Each request is counted in `metrics`
+    and logged once it is answered (`service.api.observability.middleware`).
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int, body_timeout: float = 30.0) -> None:
+    (Starlette's own `RequestBodyLimitMiddleware` is not used: it answers a declared length
+    over the limit with a text/plain 413 in place of whatever the app answered, a `401` to
+    a request without a key included, so the key would no longer be checked first.)"""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body_bytes: int,
+        body_timeout: float = 30.0,
+        metrics: HttpMetrics | None = None,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.body_timeout = body_timeout
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = Headers(scope=scope)
-        incoming = headers.get("x-request-id", "")
-        request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
+        started_at = time.perf_counter()
+        incoming = ""
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                incoming = value.decode("latin-1")
+                break
+        request_id = incoming if _VALID_REQUEST_ID.match(incoming) else secrets.token_hex(16)
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
         token = request_id_var.set(request_id)
         started = False
+        status = 500  # unless a response starts: rendered below
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal started
+            nonlocal started, status
             if message["type"] == "http.response.start":
                 started = True
+                status = int(message["status"])
                 out = MutableHeaders(scope=message)
+                for name, value in (state.get(RATE_LIMIT_STATE) or {}).items():
+                    out[name] = value
                 out["x-request-id"] = request_id
                 for name, value in SECURITY_HEADERS:
                     out[name.decode()] = value.decode()
@@ -110,6 +138,7 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, limited_receive, send_with_headers)
         except Exception:
+            record_request(self.metrics, scope, 500, time.perf_counter() - started_at, request_id)
             logger.exception("unhandled error")
             if not started:
                 response = problem_response(
@@ -119,6 +148,11 @@ class RequestContextMiddleware:
                     "Internal server error",
                     "An unexpected error occurred.",
                 )
+                state.pop(RATE_LIMIT_STATE, None)  # as before: no RateLimit fields on it
                 await response(scope, receive, send_with_headers)
+        else:
+            record_request(
+                self.metrics, scope, status, time.perf_counter() - started_at, request_id
+            )
         finally:
             request_id_var.reset(token)

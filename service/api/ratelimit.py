@@ -22,9 +22,8 @@ import time
 from limits import RateLimitItem, RateLimitItemPerMinute, RateLimitItemPerSecond
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
-from starlette.datastructures import MutableHeaders
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.errors import TooManyRequests
 from service.settings import Settings
@@ -35,9 +34,10 @@ logger = logging.getLogger("calling.ratelimit")
 
 def count_request(request: Request, org_id: str) -> None:
     """Count a request of `org_id` against this replica's limiter (429 when over it) and
-    keep the RateLimit fields for `RateLimitHeadersMiddleware` to send."""
+    keep the RateLimit fields for the response to carry. (Blocks on a shared storage: call
+    it from a worker thread, or `acount_request` from the event loop.)"""
     limiter: RateLimiter | None = getattr(request.app.state, "rate_limiter", None)
-    if limiter is not None:
+    if limiter is not None and limiter.enabled:
         setattr(request.state, STATE_KEY, limiter.check(org_id))
 
 
@@ -45,9 +45,27 @@ def count_anonymous_request(request: Request) -> None:
     """Count a request without a valid key against its client address (429 when over);
     such a request gets no RateLimit fields (it has no organization)."""
     limiter: RateLimiter | None = getattr(request.app.state, "rate_limiter", None)
-    if limiter is not None:
-        address = request.client.host if request.client is not None else "unknown"
-        limiter.check(f"address:{address}", who="this client address")
+    if limiter is not None and limiter.enabled:
+        limiter.check(_address(request), who="this client address")
+
+
+async def acount_request(request: Request, org_id: str) -> None:
+    """`count_request` from the event loop: in place, or in a worker thread when the
+    storage is remote."""
+    limiter: RateLimiter | None = getattr(request.app.state, "rate_limiter", None)
+    if limiter is not None and limiter.enabled:
+        setattr(request.state, STATE_KEY, await limiter.count(org_id))
+
+
+async def acount_anonymous_request(request: Request) -> None:
+    """`count_anonymous_request` from the event loop."""
+    limiter: RateLimiter | None = getattr(request.app.state, "rate_limiter", None)
+    if limiter is not None and limiter.enabled:
+        await limiter.count(_address(request), who="this client address")
+
+
+def _address(request: Request) -> str:
+    return "address:" + (request.client.host if request.client is not None else "unknown")
 
 
 class RateLimiter:
@@ -61,6 +79,9 @@ class RateLimiter:
         remote = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
         options = remote if storage.startswith(("redis://", "rediss://")) else {}
         self._limiter = MovingWindowRateLimiter(storage_from_string(storage, **options))
+        # A shared storage is a network round trip: counted in a worker thread, not on the
+        # event loop. The in-process one is a few microseconds: counted in place.
+        self.remote = bool(options)
         self._policy = ", ".join(f"{w.amount};w={w.get_expiry()}" for w in self.windows)
 
     @classmethod
@@ -74,6 +95,12 @@ class RateLimiter:
     @property
     def enabled(self) -> bool:
         return bool(self.windows)
+
+    async def count(self, org_id: str, who: str = "your organization") -> dict[str, str]:
+        """`check`, off the event loop when the storage is remote."""
+        if self.remote:
+            return await run_in_threadpool(self.check, org_id, who)
+        return self.check(org_id, who)
 
     def check(self, org_id: str, who: str = "your organization") -> dict[str, str]:
         """Count one request of `org_id`; return the RateLimit header fields, or raise
@@ -110,27 +137,3 @@ class RateLimiter:
             "RateLimit-Reset": str(reset),
             "RateLimit-Policy": self._policy,
         }
-
-
-class RateLimitHeadersMiddleware:
-    """Add the RateLimit fields that authentication left in the request state to the
-    response, whatever produced it (the endpoint, an error handler, a replay)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                fields: dict[str, str] = scope.get("state", {}).get(STATE_KEY) or {}
-                if fields:
-                    headers = MutableHeaders(scope=message)
-                    for name, value in fields.items():
-                        headers[name] = value
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)

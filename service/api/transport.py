@@ -9,7 +9,7 @@ to uvicorn as its `http` protocol class, which uvicorn supports) adds both:
   within `header_timeout` seconds, else the connection gets a `408` problem and is closed;
 * malformed HTTP and a head over the size cap get an `application/problem+json` 400.
 
-Slow bodies are the application's part (`RequestContextMiddleware`, `408`).
+Slow bodies are the application's part (`service.api.middleware.HttpLayer`, `408`).
 """
 
 from __future__ import annotations

@@ -53,7 +53,7 @@ class Principal:
     scopes: frozenset[str]
 
     def allows(self, scope: Scope) -> bool:
-        return any(scope in _IMPLIED.get(s, {s}) for s in self.scopes)
+        return any(scope == s or scope in _IMPLIED.get(s, ()) for s in self.scopes)
 
 
 def hash_secret(secret: str) -> str:

@@ -3,7 +3,7 @@ authentication (the organization row with its settings schedule; the leader with
 period's count; the last two closed periods with the leader's shown cells), whatever the
 number of answers, leaders or periods. Counted with a `before_cursor_execute` listener on
 the engine over the whole request; the statements that authenticate the API key (reading
-`api_keys`) are reported separately."""
+`api_keys`; none while the app remembers the key) are reported separately."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def test_a_closed_period_is_read_in_three_statements(
         ]
         what = params or "now"
         print(f"trust-score {what}: {len(authentication)} to authenticate + {len(after)} after")
-        assert len(authentication) == 1, seen
+        assert len(authentication) <= 1, seen  # none when the key is remembered (keycache)
         assert len(after) <= 3, after
         assert not any(s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")) for s in seen)
         assert not any("FROM feedback" in s and "count" not in s.lower() for s in seen), seen
