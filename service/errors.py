@@ -226,10 +226,6 @@ def allowed_methods(request: Request) -> list[str]:
         match = regex.match(path) if regex is not None and route_methods else None
         if match is None:
             continue
-        original = getattr(route, "original_route", route)
-        accepts = getattr(original, "accepts_path_params", None)
-        if accepts is not None and not accepts(match.groupdict()):
-            continue
         methods |= route_methods
     return sorted(methods, key=lambda m: (*_METHOD_ORDER, m).index(m))
 

@@ -11,14 +11,11 @@ a key is sent, the response it produced is stored in the request's own transacti
 A route that declares `If-Match` answers `428` when it is missing before anything else runs,
 so the answer does not depend on the state of the resource (a deleted one would be `404`).
 
-A path parameter's `pattern` is part of the route: `/v1/people/bulk` is not a person, so
-`PATCH /v1/people/bulk` is `405` (with the `Allow` of `/v1/people/bulk`) and
-`GET /v1/people/nobody` is `404`, rather than a validation error about a person id.
+An id in a path is matched by its URL convertor (`/{person_id:per_id}`, `service.api.paths`).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Coroutine, Iterator
 from datetime import timedelta
 from typing import Annotated, Any
@@ -27,9 +24,8 @@ from fastapi import Depends, Header, Request, Response
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
-from starlette.routing import Match
-from starlette.types import Scope
 
+from service.api import paths  # noqa: F401  (registers the id convertors)
 from service.api.auth import authenticate, authorize
 from service.api.middleware import refuse_body_early
 from service.api.strict_json import StrictJSONRequest
@@ -99,18 +95,6 @@ def _dependants(dependant: Dependant) -> Iterator[Dependant]:
         yield from _dependants(sub)
 
 
-def _path_patterns(dependant: Dependant) -> dict[str, re.Pattern[str]]:
-    """The `pattern` of each path parameter, from the endpoint and its dependencies."""
-    patterns: dict[str, re.Pattern[str]] = {}
-    for sub in _dependants(dependant):
-        for field in sub.path_params:
-            for constraint in field.field_info.metadata:
-                pattern = getattr(constraint, "pattern", None)
-                if isinstance(pattern, str):
-                    patterns[field.alias] = re.compile(pattern)
-    return patterns
-
-
 def _required_scopes(dependant: Dependant) -> list[KeyScope]:
     """The scopes of the `require(scope)` checks among the route's dependencies."""
     return [
@@ -134,8 +118,6 @@ def _has_body(request: Request) -> bool:
 
 
 class CallingRoute(APIRoute):
-    path_patterns: dict[str, re.Pattern[str]]
-
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         methods = {m.upper() for m in (kwargs.get("methods") or [])}
         if "POST" in methods:
@@ -144,23 +126,6 @@ class CallingRoute(APIRoute):
                 Depends(idempotency, scope="function"),
             ]
         super().__init__(path, endpoint, **kwargs)
-        self.path_patterns = _path_patterns(self.dependant)
-
-    def accepts_path_params(self, params: dict[str, Any]) -> bool:
-        return all(
-            not isinstance(value, str)
-            or name not in self.path_patterns
-            or self.path_patterns[name].search(value) is not None
-            for name, value in params.items()
-        )
-
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        match, child_scope = super().matches(scope)
-        if match is not Match.NONE and not self.accepts_path_params(
-            child_scope.get("path_params", {})
-        ):
-            return Match.NONE, {}
-        return match, child_scope
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()

@@ -29,7 +29,7 @@ from service.api_keys.keys import Principal, Scope
 from service.ids import new_id
 from tests.conftest import Tenant
 from tests.security.seeding import PROBLEM, call, seed
-from tests.security.spec_walk import id_prefix, load_spec, operations
+from tests.security.spec_walk import load_spec, operations
 
 # What each scope grants, as documented (API docs and the `Scope` schema of the spec).
 DOCUMENTED_IMPLIES: dict[str, set[str]] = {
@@ -146,15 +146,13 @@ def _assert_problem(response: httpx.Response, status: int, slug: str) -> None:
 
 
 def _fill(path: str, context: Any) -> str:
-    """Random ids for the path parameters, of the kind their pattern says."""
-    patterns: dict[str, re.Pattern[str]] = getattr(context, "path_patterns", {})
+    """Random ids for the path parameters, of the kind their convertor says (`{x:per_id}`)."""
 
     def value(match: re.Match[str]) -> str:
-        pattern = patterns.get(match.group(1))
-        prefix = id_prefix({"pattern": pattern.pattern}) if pattern else None
+        prefix = match.group(2)
         return new_id(prefix) if prefix else "x"
 
-    return re.sub(r"\{(\w+)(:\w+)?\}", value, path)
+    return re.sub(r"\{(\w+)(?::(\w+)_id)?\}", value, str(context.path or path))
 
 
 @pytest.mark.parametrize("credentials", ["none", "malformed", "unknown", "revoked"])

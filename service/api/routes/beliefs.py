@@ -92,7 +92,7 @@ def list_beliefs(
 
 
 @router.post(
-    "/leaders/{leader_id}/beliefs",
+    "/leaders/{leader_id:per_id}/beliefs",
     operation_id="create_belief",
     summary="Codify a belief of a leader",
     status_code=status.HTTP_201_CREATED,
@@ -129,7 +129,7 @@ def create_belief(
 
 
 @router.get(
-    "/beliefs/{belief_id}",
+    "/beliefs/{belief_id:blf_id}",
     operation_id="get_belief",
     summary="Get a belief",
     responses=success(
@@ -145,7 +145,7 @@ def get_belief(belief: BeliefDep, response: Response) -> BeliefOut:
 
 
 @router.patch(
-    "/beliefs/{belief_id}",
+    "/beliefs/{belief_id:blf_id}",
     operation_id="update_belief",
     summary="Revise a belief (a revision is kept)",
     description="Status moves `draft` → `active` → `retired` (or `draft` → `retired`); a "
@@ -174,7 +174,7 @@ def update_belief(
 
 
 @router.delete(
-    "/beliefs/{belief_id}",
+    "/beliefs/{belief_id:blf_id}",
     operation_id="delete_belief",
     summary="Delete a draft belief",
     description="Only drafts can be deleted (409 otherwise): retire an active belief instead, "
@@ -190,7 +190,7 @@ def delete_belief(
 
 
 @router.get(
-    "/beliefs/{belief_id}/revisions",
+    "/beliefs/{belief_id:blf_id}/revisions",
     operation_id="list_belief_revisions",
     summary="List every revision of a belief, oldest first",
     responses=READ,

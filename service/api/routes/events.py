@@ -75,7 +75,7 @@ def list_events(
 
 
 @router.get(
-    "/{event_id}",
+    "/{event_id:evt_id}",
     operation_id="get_event",
     summary="Get an event",
     description="One event of the feed by id (as delivered to your webhooks, with the same "

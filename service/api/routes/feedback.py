@@ -140,7 +140,7 @@ def list_feedback(
 
 
 @router.get(
-    "/{feedback_id}",
+    "/{feedback_id:fbk_id}",
     operation_id="get_feedback",
     summary="Get a feedback receipt",
     responses=success(
@@ -158,7 +158,7 @@ def get_feedback(
 
 
 @router.post(
-    "/{feedback_id}/retract",
+    "/{feedback_id:fbk_id}/retract",
     operation_id="retract_feedback",
     summary="Retract feedback (admin)",
     description="Its text and the respondent's identity are deleted at once. If its reporting "

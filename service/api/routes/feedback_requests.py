@@ -130,7 +130,7 @@ def list_feedback_requests(
 
 
 @router.get(
-    "/{request_id}",
+    "/{request_id:frq_id}",
     operation_id="get_feedback_request",
     summary="Get a feedback request with its answered and pending counts",
     description="Step 3 of the workflow: how a campaign stands — asked, answered, pending — "
@@ -146,7 +146,7 @@ def get_feedback_request(
 
 
 @router.post(
-    "/{request_id}/close",
+    "/{request_id:frq_id}/close",
     operation_id="close_feedback_request",
     summary="Close a feedback request, revoking its open tokens",
     description="Ends a campaign: every response token not used yet stops working at once "
@@ -164,7 +164,7 @@ def close_feedback_request(
 
 
 @router.post(
-    "/{request_id}/remind",
+    "/{request_id:frq_id}/remind",
     operation_id="remind_feedback_request",
     summary="Emit a reminder event for the pending respondents",
     description="Writes a `feedback_request.reminder` event (feed and webhooks) for your "

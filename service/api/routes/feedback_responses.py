@@ -124,7 +124,6 @@ class TokenRoute(CallingRoute):
             Depends(token_idempotency, scope="function"),
         ]
         APIRoute.__init__(self, path, endpoint, **kwargs)
-        self.path_patterns = {}
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()

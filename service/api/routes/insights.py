@@ -41,7 +41,7 @@ _CLOSED = (
 
 
 @router.get(
-    "/leaders/{leader_id}/alignment",
+    "/leaders/{leader_id:per_id}/alignment",
     operation_id="get_alignment",
     summary="How the leader sees living each belief, against how others see it",
     description="For every active belief: the self-rating (its alignment in the leader's "
@@ -60,7 +60,7 @@ def get_alignment(
 
 
 @router.get(
-    "/leaders/{leader_id}/themes",
+    "/leaders/{leader_id:per_id}/themes",
     operation_id="get_leader_themes",
     summary="Themes in what the people around a leader need and dream of",
     description="Per kind (`needs`, `dreams`) and relationship: the themes shared by at "
@@ -92,7 +92,7 @@ def get_organization_themes(principal: Reader, session: SessionDep, as_of: AsOf 
 
 
 @router.get(
-    "/leaders/{leader_id}/journey",
+    "/leaders/{leader_id:per_id}/journey",
     operation_id="get_journey",
     summary="A leader's dashboard in one call",
     description="Beliefs by status, reflection cadence and what is due, respondents per "

@@ -127,7 +127,7 @@ def get_current_api_key(principal: Reader, session: SessionDep) -> CurrentApiKey
 
 
 @router.get(
-    "/api-keys/{key_id}",
+    "/api-keys/{key_id:key_id}",
     operation_id="get_api_key",
     tags=["API keys"],
     summary="Get an API key (never its secret)",
@@ -142,7 +142,7 @@ def get_api_key(
 
 
 @router.post(
-    "/api-keys/{key_id}/revoke",
+    "/api-keys/{key_id:key_id}/revoke",
     operation_id="revoke_api_key",
     tags=["API keys"],
     summary="Revoke an API key, effective at once",

@@ -120,7 +120,7 @@ def bulk_upsert_people(
 
 
 @router.get(
-    "/{person_id}",
+    "/{person_id:per_id}",
     operation_id="get_person",
     summary="Get a person",
     responses=success(
@@ -136,7 +136,7 @@ def get_person(person: PersonDep, response: Response) -> PersonOut:
 
 
 @router.patch(
-    "/{person_id}",
+    "/{person_id:per_id}",
     operation_id="update_person",
     summary="Update a person",
     responses=success(
@@ -162,7 +162,7 @@ def update_person(
 
 
 @router.delete(
-    "/{person_id}",
+    "/{person_id:per_id}",
     operation_id="delete_person",
     summary="Delete a person and what is about them",
     status_code=status.HTTP_204_NO_CONTENT,

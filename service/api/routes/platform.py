@@ -97,7 +97,7 @@ def list_platform_organizations(
 
 
 @router.get(
-    "/organizations/{org_id}",
+    "/organizations/{org_id:org_id}",
     operation_id="get_platform_organization",
     summary="Get a customer organization",
     description="Its name, dates and whether it is deactivated (never its data). Needs a "
@@ -113,7 +113,7 @@ def get_platform_organization(
 
 
 @router.post(
-    "/organizations/{org_id}/deactivate",
+    "/organizations/{org_id:org_id}/deactivate",
     operation_id="deactivate_platform_organization",
     summary="Offboard a customer: deactivate an organization",
     description="Every API key of the organization stops working at once (401); its data is "

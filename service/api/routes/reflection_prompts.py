@@ -95,7 +95,7 @@ def create_reflection_prompt(
 
 
 @router.get(
-    "/reflection-prompts/{prompt_id}",
+    "/reflection-prompts/{prompt_id:rpm_id}",
     operation_id="get_reflection_prompt",
     summary="Get a reflection prompt",
     responses=success(
@@ -111,7 +111,7 @@ def get_reflection_prompt(prompt: PromptDep, response: Response) -> PromptOut:
 
 
 @router.patch(
-    "/reflection-prompts/{prompt_id}",
+    "/reflection-prompts/{prompt_id:rpm_id}",
     operation_id="update_reflection_prompt",
     summary="Edit, reorder, retire or re-activate a prompt",
     description="A built-in prompt can be reordered, retired and re-activated; changing its "
@@ -140,7 +140,7 @@ def update_reflection_prompt(
 
 
 @router.delete(
-    "/reflection-prompts/{prompt_id}",
+    "/reflection-prompts/{prompt_id:rpm_id}",
     operation_id="delete_reflection_prompt",
     summary="Delete one of your own prompts that nobody answered",
     description="Built-in prompts, and prompts answered in any reflection, cannot be deleted "

@@ -178,7 +178,7 @@ def list_reflections(
 
 
 @router.post(
-    "/leaders/{leader_id}/reflections",
+    "/leaders/{leader_id:per_id}/reflections",
     operation_id="create_reflection",
     summary="Start a reflection of a leader (optionally from the template)",
     description="Creates a `draft`. With `from_template: true` it holds an entry for every "
@@ -214,7 +214,7 @@ def create_reflection(
 
 
 @router.get(
-    "/reflections/{reflection_id}",
+    "/reflections/{reflection_id:rfl_id}",
     operation_id="get_reflection",
     summary="Get a reflection",
     responses=success(
@@ -233,7 +233,7 @@ def get_reflection(
 
 
 @router.patch(
-    "/reflections/{reflection_id}",
+    "/reflections/{reflection_id:rfl_id}",
     operation_id="update_reflection",
     summary="Fill in or change a draft reflection",
     description="`entries` or `answers`, when given, replace the whole list. A submitted "
@@ -262,7 +262,7 @@ def update_reflection(
 
 
 @router.delete(
-    "/reflections/{reflection_id}",
+    "/reflections/{reflection_id:rfl_id}",
     operation_id="delete_reflection",
     summary="Delete a draft reflection",
     description="Only drafts can be deleted (409 otherwise).",
@@ -277,7 +277,7 @@ def delete_reflection(
 
 
 @router.post(
-    "/reflections/{reflection_id}/submit",
+    "/reflections/{reflection_id:rfl_id}/submit",
     operation_id="submit_reflection",
     summary="Submit a draft reflection (it becomes immutable)",
     description="Every entry needs an `alignment` (422 listing `entries.<i>.alignment` of the "
@@ -305,7 +305,7 @@ def submit_reflection(
 
 
 @router.get(
-    "/beliefs/{belief_id}/alignment-history",
+    "/beliefs/{belief_id:blf_id}/alignment-history",
     operation_id="get_belief_alignment_history",
     summary="The leader's own alignment ratings of a belief over time",
     description="One point per submitted reflection that rates this belief, in submission "
@@ -320,7 +320,7 @@ def get_belief_alignment_history(session: SessionDep, belief: BeliefDep) -> Alig
 
 
 @router.get(
-    "/leaders/{leader_id}/reflection-schedule",
+    "/leaders/{leader_id:per_id}/reflection-schedule",
     operation_id="get_reflection_schedule",
     summary="When a leader's next reflection is due",
     description="`next_due_at` = `last_submitted_at` + `cadence_days` (the leader's own "
@@ -347,7 +347,7 @@ def get_reflection_schedule(
 
 
 @router.put(
-    "/leaders/{leader_id}/reflection-schedule",
+    "/leaders/{leader_id:per_id}/reflection-schedule",
     operation_id="set_reflection_schedule",
     summary="Set a leader's own reflection cadence",
     description="`cadence_days` 7–366, or `null` to follow the organization's default. "

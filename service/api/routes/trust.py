@@ -31,7 +31,7 @@ LeaderIdPath = Annotated[
 
 
 @router.get(
-    "/leaders/{leader_id}/trust-score",
+    "/leaders/{leader_id:per_id}/trust-score",
     operation_id="get_trust_score",
     summary="The follower-trust score and stage of a leader",
     description=service.METHOD + " Without `as_of`: the latest closed period, and the open "
@@ -56,7 +56,7 @@ def get_trust_score(
 
 
 @router.get(
-    "/leaders/{leader_id}/trust-history",
+    "/leaders/{leader_id:per_id}/trust-history",
     operation_id="get_trust_history",
     summary="The trust score of each closed reporting period",
     description="One point per closed period, oldest first (the last `periods` of them). "

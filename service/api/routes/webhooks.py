@@ -121,7 +121,7 @@ def list_webhook_endpoints(
 
 
 @router.get(
-    "/{endpoint_id}",
+    "/{endpoint_id:whk_id}",
     operation_id="get_webhook_endpoint",
     summary="Get a webhook endpoint (admin)",
     description="One endpoint: its URL, event types, status, why it was disabled (a 410 from the "
@@ -134,7 +134,7 @@ def get_webhook_endpoint(endpoint: EndpointDep, response: Response) -> EndpointO
 
 
 @router.patch(
-    "/{endpoint_id}",
+    "/{endpoint_id:whk_id}",
     operation_id="update_webhook_endpoint",
     summary="Change a webhook endpoint (admin)",
     description="Change the URL (checked again: `https` to public addresses only), the event "
@@ -159,7 +159,7 @@ def update_webhook_endpoint(
 
 
 @router.delete(
-    "/{endpoint_id}",
+    "/{endpoint_id:whk_id}",
     operation_id="delete_webhook_endpoint",
     summary="Delete a webhook endpoint and its delivery log (admin)",
     description="Stops deliveries to this endpoint at once and deletes its delivery log; "
@@ -175,7 +175,7 @@ def delete_webhook_endpoint(
 
 
 @router.post(
-    "/{endpoint_id}/rotate-secret",
+    "/{endpoint_id:whk_id}/rotate-secret",
     operation_id="rotate_webhook_secret",
     summary="Rotate the signing secret (admin)",
     description="A new secret, shown only in this response. During the overlap every "
@@ -200,7 +200,7 @@ def rotate_webhook_secret(
 
 
 @router.get(
-    "/{endpoint_id}/deliveries",
+    "/{endpoint_id:whk_id}/deliveries",
     operation_id="list_webhook_deliveries",
     summary="The endpoint's delivery log (admin)",
     description="Every delivery to this endpoint, newest first: the event, attempts, the last"
@@ -222,7 +222,7 @@ def list_webhook_deliveries(
 
 
 @router.post(
-    "/{endpoint_id}/deliveries/{delivery_id}/redeliver",
+    "/{endpoint_id:whk_id}/deliveries/{delivery_id:dlv_id}/redeliver",
     operation_id="redeliver_webhook",
     summary="Deliver an event again (admin)",
     description="Queues the delivery again with the same `webhook-id`; 409 while it is pending.",

@@ -1,0 +1,41 @@
+"""Id path parameters as Starlette URL convertors: `/{person_id:per_id}` matches only a
+person id, so `/v1/people/bulk` is not a person (`PATCH /v1/people/bulk` is `405`, with the
+`Allow` of `/v1/people/bulk`) and `GET /v1/people/nobody` is `404`, rather than a validation
+error about a person id. The OpenAPI path stays `/v1/people/{person_id}`; the parameter's
+`Path(pattern=…)` still documents (and checks) the same pattern."""
+
+from __future__ import annotations
+
+from starlette.convertors import Convertor, register_url_convertor
+
+from service.ids import id_pattern
+
+# Every prefix of an id that appears in a path (`service.ids`).
+ID_PREFIXES = ("blf", "dlv", "evt", "fbk", "frq", "key", "org", "per", "rfl", "rpm", "whk")
+
+
+class IdConvertor(Convertor[str]):
+    """An id of one prefix: `per_` and 26 Crockford base32 characters."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.regex = id_pattern(prefix).removeprefix("^").removesuffix("$")
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+def convertor_name(prefix: str) -> str:
+    """`per` → `per_id`, as written in a path: `/{person_id:per_id}`."""
+    return f"{prefix}_id"
+
+
+def register_id_convertors() -> None:
+    for prefix in ID_PREFIXES:
+        register_url_convertor(convertor_name(prefix), IdConvertor(prefix))
+
+
+register_id_convertors()
