@@ -15,17 +15,20 @@ ID_PREFIXES = ("blf", "dlv", "evt", "fbk", "frq", "key", "org", "per", "rfl", "r
 
 
 class IdConvertor(Convertor[str]):
-    """An id of one prefix: `per_` and 26 Crockford base32 characters."""
-
-    def __init__(self, prefix: str) -> None:
-        self.prefix = prefix
-        self.regex = id_pattern(prefix).removeprefix("^").removesuffix("$")
+    """An id of one prefix (`per_` and 26 Crockford base32 characters); one subclass a
+    prefix, made by `id_convertor`."""
 
     def convert(self, value: str) -> str:
         return value
 
     def to_string(self, value: str) -> str:
         return value
+
+
+def id_convertor(prefix: str) -> IdConvertor:
+    regex = id_pattern(prefix).removeprefix("^").removesuffix("$")
+    kind: type[IdConvertor] = type(f"{prefix.title()}IdConvertor", (IdConvertor,), {"regex": regex})
+    return kind()
 
 
 def convertor_name(prefix: str) -> str:
@@ -35,7 +38,7 @@ def convertor_name(prefix: str) -> str:
 
 def register_id_convertors() -> None:
     for prefix in ID_PREFIXES:
-        register_url_convertor(convertor_name(prefix), IdConvertor(prefix))
+        register_url_convertor(convertor_name(prefix), id_convertor(prefix))
 
 
 register_id_convertors()
