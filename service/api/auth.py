@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
@@ -94,14 +94,37 @@ async def authenticate(
 
 
 def require(scope: Scope) -> object:
+    """The dependency of a route that needs `scope`, declared with FastAPI's own
+    `Security(…, scopes=[scope])`: `CallingRoute` (before the body) and the spec
+    (`x-required-scope`) read the scopes FastAPI recorded (`declared_scopes`)."""
+
     async def check(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
         if not principal.allows(scope):  # `authorize` refused it already; kept as a guard
             raise Forbidden(f"This API key lacks the `{scope}` scope.")
         return principal
 
     check.__name__ = f"require_{scope}"
-    check.__dict__["required_scope"] = scope  # published as x-required-scope (api.openapi)
-    return Depends(check)
+    return Security(check, scopes=[scope.value])
+
+
+def declared_scopes(dependant: Any) -> set[Scope]:
+    """The scopes the `Security(…, scopes=…)` dependencies of a route declare, less those
+    implied by another of them (`write` and `read` → `write`). `dependant` is the route's
+    public `dependant`; its `own_oauth_scopes` are what `Security(scopes=…)` recorded."""
+    found: set[Scope] = set()
+    stack = [dependant]
+    while stack:
+        current = stack.pop()
+        stack.extend(getattr(current, "dependencies", ()))
+        found.update(Scope(s) for s in getattr(current, "own_oauth_scopes", None) or ())
+
+    def implied(scope: Scope) -> bool:
+        return any(
+            other != scope and Principal("", "", frozenset({other})).allows(scope)
+            for other in found
+        )
+
+    return {scope for scope in found if not implied(scope)}
 
 
 def install_key_cache(sessions: sessionmaker[Session], ttl: float) -> KeyCache[Principal]:

@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 
+from service.api.auth import declared_scopes
 from service.api.responses import Problem
 from service.api.workflow import STEP_DESCRIPTIONS
-from service.api_keys.keys import Principal, Scope
 from service.errors import _routes
 from service.ids import ID_LENGTH
 from service.types import DAY_LENGTH, MAX_TIMESTAMP_LENGTH
@@ -272,36 +271,15 @@ def _describe_operation(spec: dict[str, Any], operation: dict[str, Any]) -> None
         }
 
 
-def required_scopes(dependant: Dependant) -> list[str]:
-    """The scopes of the `require(scope)` checks an operation depends on, less those implied by
-    another of them (`write` and `read` → `write`)."""
-    found: set[Scope] = set()
-    stack = [dependant]
-    while stack:
-        current = stack.pop()
-        stack.extend(current.dependencies)
-        scope = getattr(current.call, "__dict__", {}).get("required_scope")
-        if scope is not None:
-            found.add(Scope(scope))
-
-    def implied(scope: Scope) -> bool:
-        return any(
-            other != scope and Principal("", "", frozenset({other})).allows(scope)
-            for other in found
-        )
-
-    return sorted(scope.value for scope in found if not implied(scope))
-
-
 def _publish_required_scopes(app: FastAPI, spec: dict[str, Any]) -> None:
     """`x-required-scope` on every operation that needs an API key, and the same scope as the
     role of its security requirement (OpenAPI 3.1), so integrators read which key to use."""
     for route in _routes(app):
         dependant = getattr(route, "dependant", None)
         path_item = spec.get("paths", {}).get(getattr(route, "path_format", None))
-        if not isinstance(dependant, Dependant) or path_item is None:
+        if dependant is None or path_item is None:
             continue
-        needed = required_scopes(dependant)
+        needed = sorted(scope.value for scope in declared_scopes(dependant))
         if not needed:
             continue
         if len(needed) > 1:  # no key scope would say it: split the operation instead

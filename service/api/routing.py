@@ -26,11 +26,10 @@ from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
 from service.api import paths  # noqa: F401  (registers the id convertors)
-from service.api.auth import authenticate, authorize
+from service.api.auth import authenticate, authorize, declared_scopes
 from service.api.middleware import refuse_body_early
 from service.api.strict_json import StrictJSONRequest
 from service.api_keys.keys import Principal
-from service.api_keys.keys import Scope as KeyScope
 from service.db import SessionDep
 from service.errors import IF_MATCH_REQUIRED, PreconditionRequired, ServiceError
 from service.idempotency.service import (
@@ -95,15 +94,6 @@ def _dependants(dependant: Dependant) -> Iterator[Dependant]:
         yield from _dependants(sub)
 
 
-def _required_scopes(dependant: Dependant) -> list[KeyScope]:
-    """The scopes of the `require(scope)` checks among the route's dependencies."""
-    return [
-        KeyScope(scope)
-        for sub in _dependants(dependant)
-        if (scope := getattr(sub.call, "__dict__", {}).get("required_scope")) is not None
-    ]
-
-
 def _requires_if_match(dependant: Dependant) -> bool:
     return any(
         field.alias.lower() == "if-match" and field.field_info.is_required()
@@ -132,7 +122,7 @@ class CallingRoute(APIRoute):
         secret = bool(getattr(self.endpoint, "calling_secret_response", False))
 
         requires_if_match = _requires_if_match(self.dependant)  # runs inside __init__
-        scopes = _required_scopes(self.dependant)
+        scopes = sorted(declared_scopes(self.dependant))
 
         async def record_idempotent_response(request: Request) -> Response:
             try:
