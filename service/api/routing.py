@@ -16,12 +16,11 @@ An id in a path is matched by its URL convertor (`/{person_id:per_id}`, `service
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request, Response
-from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
@@ -88,18 +87,17 @@ def secret_response(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     return endpoint
 
 
-def _dependants(dependant: Dependant) -> Iterator[Dependant]:
-    yield dependant
-    for sub in dependant.dependencies:
-        yield from _dependants(sub)
-
-
-def _requires_if_match(dependant: Dependant) -> bool:
-    return any(
-        field.alias.lower() == "if-match" and field.field_info.is_required()
-        for sub in _dependants(dependant)
-        for field in sub.header_params
-    )
+def _requires_if_match(dependant: Any) -> bool:
+    """Whether the route (the public `APIRoute.dependant`) or one of its dependencies
+    declares a required `If-Match` header (`service.api.http.IfMatchHeader`)."""
+    stack = [dependant]
+    while stack:
+        current = stack.pop()
+        stack.extend(getattr(current, "dependencies", ()))
+        for field in getattr(current, "header_params", ()):
+            if field.alias.lower() == "if-match" and field.field_info.is_required():
+                return True
+    return False
 
 
 def _has_body(request: Request) -> bool:
