@@ -140,6 +140,36 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
+class ReadOnlySession(Session):
+    """The session of a read (`GET`): PostgreSQL autocommit, so no BEGIN and no COMMIT round
+    trips. Each statement already sees its own snapshot under READ COMMITTED, inside a
+    transaction or not, so a read answers the same. A write through it is a bug: refused."""
+
+
+@event.listens_for(ReadOnlySession, "before_flush")
+def _refuse_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("a read (GET) must not write")
+
+
+@event.listens_for(ReadOnlySession, "do_orm_execute")
+def _refuse_write(state: Any) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        raise RuntimeError("a read (GET) must not write")
+
+
+def make_read_sessionmaker(engine: Engine) -> sessionmaker[Session] | None:
+    """Sessions for reads on PostgreSQL (None on SQLite: its reads take the usual path)."""
+    if engine.dialect.name != "postgresql":
+        return None
+    return sessionmaker(
+        engine.execution_options(isolation_level="AUTOCOMMIT"),
+        class_=ReadOnlySession,
+        expire_on_commit=False,
+        autoflush=False,
+    )
+
+
 class ConnectionSlots:
     """Admission to the database: at most `capacity` requests at once hold (or wait for) a
     pooled connection; the others wait here, on the event loop, for up to the pool timeout
@@ -202,7 +232,12 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     goes to a worker thread, and a request that ran no statement needs neither."""
     slots: ConnectionSlots | None = getattr(request.app.state, "connection_slots", None)
     async with slots.hold() if slots is not None else nullcontext():
-        factory: sessionmaker[Session] = request.app.state.sessionmaker
+        reads: sessionmaker[Session] | None = getattr(request.app.state, "read_sessionmaker", None)
+        factory: sessionmaker[Session] = (
+            reads
+            if reads is not None and request.method == "GET"
+            else request.app.state.sessionmaker
+        )
         session = factory()
         request.state.session = session
         try:
@@ -211,6 +246,9 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
             with anyio.CancelScope(shield=True):  # also when the request is cancelled
                 await run_in_threadpool(_discard, session)
             raise
+        if isinstance(session, ReadOnlySession):
+            session.close()  # autocommit: nothing to commit, the connection goes back as is
+            return
         try:
             if session.in_transaction() or session.new or session.dirty or session.deleted:
                 await run_in_threadpool(session.commit)

@@ -31,7 +31,7 @@ from service.api.routes.trust import router as trust_router
 from service.api.routes.webhooks import install_webhook_docs
 from service.api.routes.webhooks import router as webhooks_router
 from service.api.workflow import API_VERSION, DESCRIPTION
-from service.db import ConnectionSlots, make_engine, make_sessionmaker
+from service.db import ConnectionSlots, make_engine, make_read_sessionmaker, make_sessionmaker
 from service.errors import install_error_handlers
 from service.idempotency.service import Replay, replay_handler
 from service.settings import Settings, get_settings
@@ -137,6 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.read_sessionmaker = make_read_sessionmaker(engine)
     app.state.key_cache = install_key_cache(app.state.sessionmaker, settings.auth_cache_seconds)
     app.state.connection_slots = ConnectionSlots.for_settings(settings)
     app.state.rate_limiter = RateLimiter.for_settings(settings)

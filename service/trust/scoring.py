@@ -11,6 +11,7 @@ exactly. `compute` turns `Stats` and the organization prior into a `Score`;
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
@@ -274,8 +275,13 @@ def _clip(x: float) -> float:
     return min(100.0, max(0.0, x))
 
 
+@functools.lru_cache(maxsize=4096)
 def compute(stats: Stats, prior: float, params: Params) -> Score:
-    """The score of a set of respondents, shrunk toward the prior `m` with weight C."""
+    """The score of a set of respondents, shrunk toward the prior `m` with weight C.
+
+    Pure, so remembered (keyed by the statistics themselves): a read of a closed period
+    recomputes nothing it computed before, and still reads the stored cells every time, so an
+    erased or re-closed cell is never answered from here. The result is shared: read it only."""
     stats.check()
     if not (math.isfinite(prior) and 0 <= prior <= 100):
         raise ValueError(f"prior must be within 0..100, got {prior!r}")
