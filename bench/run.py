@@ -66,6 +66,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -268,6 +269,24 @@ class Server:
             )
 
 
+def log_errors(path: Path, window: int = 8 << 20) -> str:
+    """The statuses ≥ 400 in the end of a server's JSON log, and its last error message."""
+    statuses: Counter[int] = Counter()
+    last_error = ""
+    with contextlib.suppress(OSError), path.open("rb") as log:
+        log.seek(max(0, path.stat().st_size - window))
+        for raw in log.read().splitlines():
+            with contextlib.suppress(ValueError):
+                entry = json.loads(raw)
+                if isinstance(entry, dict):
+                    if int(entry.get("status") or 0) >= 400:
+                        statuses[int(entry["status"])] += 1
+                    if entry.get("level") in ("ERROR", "CRITICAL"):
+                        last_error = str(entry.get("message", ""))[:300]
+    found = ", ".join(f"{n} × {status}" for status, n in sorted(statuses.items()))
+    return f"{found or 'no status ≥ 400 logged'}; last error: {last_error or 'none'}"
+
+
 def tail(path: Path, lines: int = 30) -> str:
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
@@ -397,7 +416,8 @@ class Run:
             self.failures.append(
                 f"{target.name} on {server.name}: {errors_of(result)} error(s) "
                 f"(non-2xx {result['status']}, socket {result['connect']}/{result['read']}/"
-                f"{result['write']}) in {result['requests']} requests"
+                f"{result['write']}) in {result['requests']} requests; "
+                f"server log: {log_errors(server.log)}"
             )
         return result
 
