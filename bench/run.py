@@ -81,7 +81,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.dataset import Dataset, load
 from bench.pgcount import CountingProxy
 from bench.report import RAW, C, render, summary
-from service.api.auth import Scope
+from service.api_keys.keys import Scope
 from tests.conftest import PG_ADMIN_URL, create_pg_database, drop_pg_database, pg_available
 
 REPO = Path(__file__).resolve().parent.parent
