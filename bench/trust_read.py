@@ -2,10 +2,10 @@
 
     python bench/trust_read.py [--sizes 1000 100000 1000000] [--reads 300]
 
-For each size: a fresh migrated database, one organization with 200 leaders, feedback rows
-loaded with COPY (10 % of them about the measured leader, from a pool of 60 respondents who
-answer again and again, so most rows are superseded; the rest spread over the other
-leaders) over the last 300 days, the ended reporting periods closed
+For each size: a fresh migrated database loaded by bench/dataset.py (one organization with
+200 leaders, feedback rows loaded with COPY: 10 % of them about the measured leader, from a
+pool of 60 respondents who answer again and again, so most rows are superseded; the rest
+spread over the other leaders) over the last 300 days, the ended reporting periods closed
 (`service.closing.close_due_periods`, as `calling close-periods` does), then
 GET /v1/leaders/{id}/trust-score (the latest closed period, and the open period's count)
 measured over HTTP in-process. Prints the median and p95
@@ -15,114 +15,29 @@ per size and checks that the 1 M median is within 1.5× of the 1 k median (exit 
 from __future__ import annotations
 
 import argparse
-import io
 import logging
-import random
 import statistics
 import sys
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.dataset import load as load_dataset
 from service.api.app import create_app
 from service.api_keys.keys import Scope
-from service.api_keys.service import create_api_key
-from service.closing import close_due_periods
-from service.db import make_engine, make_sessionmaker
-from service.feedback.open_counts import recount_open
-from service.ids import new_id
-from service.migrate import upgrade
-from service.organizations.service import create_organization, get_organization
-from service.people.models import Person
-from service.periods.calendar import EPOCH, Version, period_of
 from service.settings import Settings
 from tests.conftest import create_pg_database, drop_pg_database, pg_available
-
-LEADERS = 200
-POOL = 60
-RELATIONSHIPS = ["direct_report", "peer", "manager", "internal_customer", "supplier"]
-COLUMNS = (
-    "org_id",
-    "id",
-    "leader_id",
-    "relationship",
-    "trust",
-    "greater_good",
-    "want_to_follow",
-    "leaned_on",
-    "anonymous",
-    "respondent_key",
-    "submitted_at",
-    "attributed",
-    "period_start",
-)
-QUARTERS = [Version(EPOCH, {"period_months": 3})]
 
 
 def load(url: str, rows: int, now: datetime) -> tuple[str, str]:
     """Return (API key, measured leader id)."""
-    rng = random.Random(rows)
-    # Loading a million rows takes longer than the service's statement timeout.
-    settings = Settings(database_url=url, db_statement_timeout_ms=3_600_000)
-    upgrade(settings)
-    engine = make_engine(settings)
-    factory = make_sessionmaker(engine)
-    with factory() as session, session.begin():
-        org = create_organization(session, "bench")
-        _, token = create_api_key(session, org.org_id, "bench", [Scope.read])
-        org_id = org.org_id
-        leaders = [new_id("per") for _ in range(LEADERS)]
-        session.add_all(
-            Person(org_id=org_id, id=pid, external_id=f"L{i}", display_name=f"L{i}")
-            for i, pid in enumerate(leaders)
-        )
-    measured = leaders[0]
-    buffer = io.StringIO()
-    for i in range(rows):
-        if i % 10 == 0:
-            leader, respondent = measured, f"rk_m{rng.randrange(POOL)}"
-        else:
-            leader = leaders[1 + rng.randrange(LEADERS - 1)]
-            respondent = f"rk_{rng.randrange(rows // 20 + 1)}"
-        submitted = now - timedelta(seconds=rng.randrange(300 * 86400))
-        answers = [str(rng.randint(2, 5)) for _ in range(4)]
-        buffer.write(
-            "\t".join(
-                [
-                    org_id,
-                    new_id("fbk"),
-                    leader,
-                    rng.choice(RELATIONSHIPS),
-                    *answers,
-                    "t",
-                    respondent,
-                    submitted.isoformat(),
-                    "f",
-                    period_of(QUARTERS, submitted).start.isoformat(),
-                ]
-            )
-            + "\n"
-        )
-    buffer.seek(0)
-    raw = engine.raw_connection()
-    try:
-        copy_sql = f"COPY feedback ({', '.join(COLUMNS)}) FROM STDIN"
-        with raw.cursor() as cursor, cursor.copy(copy_sql) as copy:  # type: ignore[attr-defined]
-            while chunk := buffer.read(1 << 20):
-                copy.write(chunk)
-        raw.commit()
-    finally:
-        raw.close()
-    with factory() as session, session.begin():
-        close_due_periods(session, get_organization(session, org_id), now)
-        recount_open(session, org_id)  # COPY bypassed the write path's open counts
-    engine.dispose()
-    return token, measured
+    data = load_dataset(url, rows, now)
+    return data.tokens[Scope.read], data.measured
 
 
 def measure(url: str, token: str, leader: str, reads: int) -> list[float]:

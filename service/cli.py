@@ -83,6 +83,14 @@ def serve(
     timeout_graceful_shutdown: Annotated[
         int, typer.Option(help="Seconds to drain in-flight requests on SIGTERM.", min=1)
     ] = 20,
+    workers: Annotated[
+        int,
+        typer.Option(
+            help="Worker processes serving requests (uvicorn's); the background closer and "
+            "the in-process webhook worker stay in this parent process.",
+            min=1,
+        ),
+    ] = 1,
 ) -> None:
     """Start the API (migrating the database first)."""
     import signal
@@ -141,7 +149,7 @@ def serve(
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: None)
     try:
-        _run_uvicorn(settings, host, port, timeout_graceful_shutdown)
+        _run_uvicorn(settings, host, port, timeout_graceful_shutdown, workers)
     finally:
         if worker is not None:
             worker[0].stop.set()
@@ -165,12 +173,17 @@ def _worker(settings: Settings) -> Worker:
     )
 
 
-def _run_uvicorn(settings: Settings, host: str, port: int, timeout_graceful_shutdown: int) -> None:
+def _run_uvicorn(
+    settings: Settings, host: str, port: int, timeout_graceful_shutdown: int, workers: int = 1
+) -> None:
     import uvicorn
 
     from service.api.observability.logging import logging_config
     from service.api.transport import protocol_class
 
+    # Worker processes are spawned and get uvicorn's configuration pickled, which a class made
+    # at run time is not: they import the same class by name instead (`http_protocol` below).
+    http = protocol_class(settings.header_timeout_seconds) if workers == 1 else _HTTP_PROTOCOL
     uvicorn.run(
         "service.api.app:create_app",
         factory=True,
@@ -181,10 +194,24 @@ def _run_uvicorn(settings: Settings, host: str, port: int, timeout_graceful_shut
         log_config=logging_config(settings.log_level),
         access_log=False,  # ours (`calling.access`, JSON) replaces uvicorn's
         # Transport limits (service.api.transport): head size and time, idle keep-alive.
-        http=protocol_class(settings.header_timeout_seconds),
+        http=http,
         h11_max_incomplete_event_size=settings.max_header_bytes,
         timeout_keep_alive=settings.keep_alive_timeout_seconds,
+        workers=workers,
     )
+
+
+_HTTP_PROTOCOL = f"{__name__}:http_protocol"
+
+
+def __getattr__(name: str) -> object:
+    """`service.cli:http_protocol`: the transport class with the configured head timeout, as
+    each worker process of `calling serve --workers N` imports it (from its environment)."""
+    if name == "http_protocol":
+        from service.api.transport import protocol_class
+
+        return protocol_class(get_settings().header_timeout_seconds)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @app.command()

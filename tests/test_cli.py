@@ -221,3 +221,72 @@ def test_worker_once(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "0 delivery attempt(s) made." in done.stdout
+
+
+def _children(pid: int) -> list[str]:
+    """Command lines of the live child processes of `pid` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(cmdline)
+    return found
+
+
+def test_serve_with_workers_runs_that_many_processes_with_the_transport_limits(
+    tmp_path: Path,
+) -> None:
+    """`--workers 2`: two uvicorn worker processes answer, each with Calling's HTTP protocol
+    (its configured head timeout), and SIGTERM stops them all, exit status 0."""
+    import socket
+
+    port = free_port()
+    env = {**_env(tmp_path), "CALLING_HEADER_TIMEOUT_SECONDS": "1"}
+    out = tmp_path / "out.txt"
+    with out.open("w") as sink:
+        proc = subprocess.Popen(
+            [CALLING, "serve", "--port", str(port), "--workers", "2", "--close-every", "0"],
+            cwd=tmp_path,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        workers: list[str] = []
+        while time.monotonic() < deadline:
+            workers = [c for c in _children(proc.pid) if "spawn_main" in c]
+            try:
+                if len(workers) == 2 and httpx.get(f"{base}/livez", timeout=1).is_success:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        assert len(workers) == 2, (workers, out.read_text())
+        key = re.search(r"csk_\w+", out.read_text())
+        assert key, out.read_text()
+        auth = {"Authorization": f"Bearer {key.group(0)}"}
+        for _ in range(20):  # new connections, spread over the workers by the kernel
+            assert httpx.get(f"{base}/v1/beliefs", headers=auth, timeout=5).status_code == 200
+        for _ in range(2):
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+                conn.sendall(b"GET /livez HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+                started = time.monotonic()
+                answer = b""
+                while chunk := conn.recv(65536):
+                    answer += chunk
+                assert answer.startswith(b"HTTP/1.1 408 "), answer
+                assert b"application/problem+json" in answer
+                assert time.monotonic() - started < 5
+    finally:
+        proc.terminate()
+        code = proc.wait(timeout=30)
+    assert code == 0, out.read_text()
+    assert not [c for c in _children(proc.pid) if "spawn_main" in c]
