@@ -107,6 +107,37 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def problem_document(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    instance: str,
+    errors: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    """The one RFC 9457 problem body every refusal carries: the exception handlers, the HTTP
+    layer's own refusals (`problem_response`) and the server protocol's (service.api.transport)."""
+    if errors is not None and len(errors) > MAX_FIELD_ERRORS:
+        detail = f"{detail} (the first {MAX_FIELD_ERRORS} of {len(errors)} errors are listed)"
+        errors = errors[:MAX_FIELD_ERRORS]
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + slug,
+        "title": title,
+        "status": status,
+        "detail": _clip(detail, MAX_DETAIL_LENGTH),
+        "instance": _clip(instance, MAX_INSTANCE_LENGTH),
+    }
+    if errors is not None:
+        body["errors"] = [
+            {
+                "field": _clip(error["field"], MAX_FIELD_LENGTH),
+                "message": _clip(error["message"], MAX_MESSAGE_LENGTH),
+            }
+            for error in errors
+        ]
+    return body
+
+
 def problem_response(
     request: Request,
     status: int,
@@ -117,24 +148,7 @@ def problem_response(
     errors: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    if errors is not None and len(errors) > MAX_FIELD_ERRORS:
-        detail = f"{detail} (the first {MAX_FIELD_ERRORS} of {len(errors)} errors are listed)"
-        errors = errors[:MAX_FIELD_ERRORS]
-    body: dict[str, Any] = {
-        "type": PROBLEM_TYPE_BASE + slug,
-        "title": title,
-        "status": status,
-        "detail": _clip(detail, MAX_DETAIL_LENGTH),
-        "instance": _clip(request.url.path, MAX_INSTANCE_LENGTH),
-    }
-    if errors is not None:
-        body["errors"] = [
-            {
-                "field": _clip(error["field"], MAX_FIELD_LENGTH),
-                "message": _clip(error["message"], MAX_MESSAGE_LENGTH),
-            }
-            for error in errors
-        ]
+    body = problem_document(status, slug, title, detail, request.url.path, errors)
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
 
 

@@ -11,6 +11,7 @@ from pydantic import Field
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
+from service.errors import ServiceUnavailable, problem_response
 from service.schema import Schema
 
 router = APIRouter(tags=["Operations"], include_in_schema=False)  # not the integrators' contract
@@ -60,16 +61,12 @@ async def readyz(request: Request) -> JSONResponse:
     try:
         await asyncio.wait_for(run_in_threadpool(_ping, request), timeout=timeout)
     except Exception:  # any failure means "not ready"; the reason is not disclosed
-        return JSONResponse(
-            {
-                "type": "https://calling.dev/problems/service-unavailable",
-                "title": "Service unavailable",
-                "status": 503,
-                "detail": "The database is not reachable.",
-                "instance": "/readyz",
-            },
-            status_code=503,
-            media_type="application/problem+json",
+        return problem_response(
+            request,
+            503,
+            ServiceUnavailable.slug,
+            ServiceUnavailable.title,
+            "The database is not reachable.",
             headers={"Retry-After": "5"},
         )
     return JSONResponse({"status": "ok"})

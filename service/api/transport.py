@@ -20,19 +20,11 @@ from typing import Any
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from service.errors import PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE
+from service.errors import PROBLEM_MEDIA_TYPE, problem_document
 
 
 def _problem(status: int, reason: str, slug: str, detail: str) -> bytes:
-    body = json.dumps(
-        {
-            "type": PROBLEM_TYPE_BASE + slug,
-            "title": reason,
-            "status": status,
-            "detail": detail,
-            "instance": "/",
-        }
-    ).encode()
+    body = json.dumps(problem_document(status, slug, reason, detail, "/")).encode()
     head = (
         f"HTTP/1.1 {status} {reason}\r\n"
         f"content-type: {PROBLEM_MEDIA_TYPE}\r\n"
