@@ -5,13 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any, ClassVar
 
-from fastapi import FastAPI, Request, routing
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
-from sqlalchemy.orm.exc import StaleDataError
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 logger = logging.getLogger("calling.errors")
 
@@ -138,152 +133,6 @@ def problem_document(
     return body
 
 
-def problem_response(
-    request: Request,
-    status: int,
-    slug: str,
-    title: str,
-    detail: str,
-    *,
-    errors: list[dict[str, str]] | None = None,
-    headers: dict[str, str] | None = None,
-) -> JSONResponse:
-    body = problem_document(status, slug, title, detail, request.url.path, errors)
-    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
-
-
-_MALFORMED_JSON = ("malformed-json", "Malformed JSON", "The request body is not valid JSON.")
-
-
-def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
-    parts = [str(p) for p in loc]
-    if parts and parts[0] in {"body", "query", "path", "header"}:
-        prefix, rest = parts[0], parts[1:]
-        return ".".join(rest) if prefix == "body" and rest else ".".join([prefix, *rest])
-    return ".".join(parts)
-
-
-async def _service_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, ServiceError)
-    return problem_response(
-        request, exc.status, exc.slug, exc.title, exc.detail, errors=exc.errors, headers=exc.headers
-    )
-
-
-def _is_missing_if_match(error: Any) -> bool:
-    loc = [str(p).lower() for p in error.get("loc", ())]
-    return error.get("type") == "missing" and loc == ["header", "if-match"]
-
-
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    errors = list(exc.errors())
-    if any(e.get("type") == "json_invalid" for e in errors):
-        return problem_response(request, 400, *_MALFORMED_JSON)
-    if any(_is_missing_if_match(e) for e in errors):
-        return problem_response(
-            request,
-            PreconditionRequired.status,
-            PreconditionRequired.slug,
-            PreconditionRequired.title,
-            IF_MATCH_REQUIRED,
-        )
-    settings = getattr(request.app.state, "settings", None)
-    listed = settings.max_validation_errors if settings is not None else MAX_LISTED_ERRORS
-    fields = [
-        {"field": _field_path(e.get("loc", ())), "message": str(e.get("msg"))}
-        for e in errors[:listed]
-    ]
-    detail = "The request has invalid or unknown fields; see `errors`."
-    if len(errors) > listed:
-        detail = f"{detail} The first {listed} are listed, and {len(errors) - listed} more."
-    return problem_response(
-        request, 422, Unprocessable.slug, Unprocessable.title, detail, errors=fields
-    )
-
-
-_HTTP_SLUGS = {
-    400: ("bad-request", "Bad request"),
-    401: ("unauthorized", "Unauthorized"),
-    403: ("forbidden", "Forbidden"),
-    404: ("not-found", "Not found"),
-    405: ("method-not-allowed", "Method not allowed"),
-    406: ("not-acceptable", "Not acceptable"),
-    408: ("request-timeout", "Request timeout"),
-    413: ("payload-too-large", "Payload too large"),
-    415: ("unsupported-media-type", "Unsupported media type"),
-}
-
-
-_METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
-
-
-def _routes(app: Any) -> list[Any]:
-    """Every route of the app, with its full path (FastAPI ≥ 0.16x keeps routers nested)."""
-    iter_contexts = getattr(routing, "iter_route_contexts", None)
-    if iter_contexts is None:  # older FastAPI: included routes are copied flat
-        return list(app.routes)
-    return list(iter_contexts(app.routes))
-
-
-def allowed_methods(request: Request) -> list[str]:
-    """The methods of *every* route at this path. Starlette's own `Allow` names only the
-    first route whose path matched, but `/v1/people/{id}` has one route per method."""
-    path = request.scope.get("path", "")
-    root = request.scope.get("root_path", "")
-    if root and path.startswith(root):
-        path = path[len(root) :]
-    methods: set[str] = set()
-    for route in _routes(request.app):
-        regex = getattr(route, "path_regex", None)
-        route_methods: set[str] = getattr(route, "methods", None) or set()
-        match = regex.match(path) if regex is not None and route_methods else None
-        if match is None:
-            continue
-        methods |= route_methods
-    return sorted(methods, key=lambda m: (*_METHOD_ORDER, m).index(m))
-
-
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, StarletteHTTPException)
-    slug, title = _HTTP_SLUGS.get(exc.status_code, ("http-error", "HTTP error"))
-    detail = exc.detail if isinstance(exc.detail, str) else title
-    headers = dict(exc.headers or {})
-    if exc.status_code == 400 and detail == "There was an error parsing the body":
-        # FastAPI's answer to a body that is not even text: the same problem as bad JSON.
-        slug, title, detail = _MALFORMED_JSON
-    if exc.status_code == 404 and detail == "Not Found":
-        detail = "No route matches this path."
-    if exc.status_code == 405:
-        detail = f"{request.method} is not allowed here."
-        allowed = allowed_methods(request)
-        if allowed:
-            headers["Allow"] = ", ".join(allowed)
-    return problem_response(request, exc.status_code, slug, title, detail, headers=headers)
-
-
-async def _database_error(request: Request, exc: Exception) -> JSONResponse:
-    # Connection loss, timeouts, locks: transient. Never a 500, never internals.
-    cause = getattr(exc, "orig", None)  # the driver's error: QueryCanceled, AdminShutdown…
-    reason = type(exc).__name__ + (f" ({type(cause).__name__})" if cause is not None else "")
-    logger.warning("database unavailable: %s", reason)
-    return problem_response(
-        request,
-        503,
-        ServiceUnavailable.slug,
-        ServiceUnavailable.title,
-        "The database is temporarily unavailable; retry after the indicated delay.",
-        headers={"Retry-After": "2"},
-    )
-
-
-async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    logger.error("unhandled error: %s", type(exc).__name__, exc_info=exc)
-    return problem_response(
-        request, 500, "internal-error", "Internal server error", "An unexpected error occurred."
-    )
-
-
 # Transient conditions the driver reports as InternalError rather than OperationalError:
 # a read-only transaction (writes reaching a primary demoted to standby during a failover)
 # and a session ended by the server's idle or transaction timeout.
@@ -300,29 +149,3 @@ def is_transient_db_error(exc: BaseException) -> bool:
         return False
     sqlstate = getattr(exc.orig, "sqlstate", None)
     return bool(exc.connection_invalidated) or sqlstate in _TRANSIENT_SQLSTATES
-
-
-async def _dbapi_error(request: Request, exc: Exception) -> JSONResponse:
-    if is_transient_db_error(exc):
-        return await _database_error(request, exc)
-    return await _unexpected_error(request, exc)
-
-
-async def _lost_race(request: Request, exc: Exception) -> JSONResponse:
-    # Two updates read the same version; the other one committed first (optimistic lock).
-    return problem_response(
-        request,
-        PreconditionFailed.status,
-        PreconditionFailed.slug,
-        PreconditionFailed.title,
-        "Another update changed this resource first; read it again and retry with its ETag.",
-    )
-
-
-def install_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(ServiceError, _service_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(PoolTimeoutError, _database_error)
-    app.add_exception_handler(DBAPIError, _dbapi_error)
-    app.add_exception_handler(StaleDataError, _lost_race)

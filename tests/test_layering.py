@@ -87,3 +87,20 @@ def test_the_contract_breaks_on_a_package_it_does_not_place(tmp_path: Path) -> N
     result = _lint(tree)
     assert result.returncode != 0, result.stdout
     assert "service.newcomer" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("module", "line"),
+    [
+        ("service/db.py", "from fastapi import Depends"),
+        ("service/people/service.py", "from starlette.requests import Request"),
+    ],
+    ids=["core->fastapi", "resource->starlette"],
+)
+def test_http_stays_in_the_http_layer(tmp_path: Path, module: str, line: str) -> None:
+    tree = _copy(tmp_path)
+    _append(tree, module, line)
+    result = _lint(tree)
+    assert result.returncode != 0, result.stdout
+    assert "HTTP stays in the HTTP layer" in result.stdout
+    assert "BROKEN" in result.stdout

@@ -15,6 +15,7 @@ from service.api.observability.logging import configure_logging
 from service.api.observability.metrics import HttpMetrics
 from service.api.observability.router import router as metrics_router
 from service.api.openapi import install_openapi
+from service.api.problems import install_error_handlers, replay_handler
 from service.api.ratelimit import RateLimiter
 from service.api.routes.beliefs import router as beliefs_router
 from service.api.routes.events import router as events_router
@@ -30,10 +31,10 @@ from service.api.routes.reflections import router as reflections_router
 from service.api.routes.trust import router as trust_router
 from service.api.routes.webhooks import install_webhook_docs
 from service.api.routes.webhooks import router as webhooks_router
+from service.api.session import ConnectionSlots
 from service.api.workflow import API_VERSION, DESCRIPTION
-from service.db import ConnectionSlots, make_engine, make_read_sessionmaker, make_sessionmaker
-from service.errors import install_error_handlers
-from service.idempotency.service import Replay, replay_handler
+from service.db import make_engine, make_read_sessionmaker, make_sessionmaker
+from service.idempotency.service import Replay
 from service.settings import Settings, get_settings
 
 TAGS = [

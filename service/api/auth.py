@@ -12,11 +12,11 @@ from starlette.concurrency import run_in_threadpool
 
 from service.api.keycache import KeyCache
 from service.api.ratelimit import acount_anonymous_request, acount_request
+from service.api.session import ConnectionSlots
 from service.api_keys.keys import Principal, Scope
 from service.api_keys.keys import lookup as _lookup
 from service.api_keys.keys import parse as _parse
 from service.api_keys.models import ApiKey
-from service.db import ConnectionSlots
 from service.errors import Forbidden, Unauthorized
 from service.organizations.models import Organization
 

@@ -11,7 +11,8 @@ from pydantic import Field
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
-from service.errors import ServiceUnavailable, problem_response
+from service.api.problems import problem_response
+from service.errors import ServiceUnavailable
 from service.schema import Schema
 
 router = APIRouter(tags=["Operations"], include_in_schema=False)  # not the integrators' contract

@@ -17,8 +17,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.api.observability.metrics import HttpMetrics
 from service.api.observability.middleware import record_request
+from service.api.problems import problem_response
 from service.api.ratelimit import STATE_KEY as RATE_LIMIT_STATE
-from service.errors import PayloadTooLarge, UnsupportedMediaType, problem_response
+from service.errors import PayloadTooLarge, UnsupportedMediaType
 
 logger = logging.getLogger("calling.http")
 

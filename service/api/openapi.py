@@ -13,9 +13,9 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from service.api.auth import declared_scopes
+from service.api.problems import routes_of
 from service.api.responses import Problem
 from service.api.workflow import STEP_DESCRIPTIONS
-from service.errors import _routes
 from service.ids import ID_LENGTH
 from service.types import DAY_LENGTH, MAX_TIMESTAMP_LENGTH
 
@@ -274,7 +274,7 @@ def _describe_operation(spec: dict[str, Any], operation: dict[str, Any]) -> None
 def _publish_required_scopes(app: FastAPI, spec: dict[str, Any]) -> None:
     """`x-required-scope` on every operation that needs an API key, and the same scope as the
     role of its security requirement (OpenAPI 3.1), so integrators read which key to use."""
-    for route in _routes(app):
+    for route in routes_of(app):
         dependant = getattr(route, "dependant", None)
         path_item = spec.get("paths", {}).get(getattr(route, "path_format", None))
         if dependant is None or path_item is None:

@@ -27,9 +27,9 @@ from starlette.concurrency import run_in_threadpool
 from service.api import paths  # noqa: F401  (registers the id convertors)
 from service.api.auth import authenticate, authorize, declared_scopes
 from service.api.middleware import refuse_body_early
+from service.api.session import SessionDep
 from service.api.strict_json import StrictJSONRequest
 from service.api_keys.keys import Principal
-from service.db import SessionDep
 from service.errors import IF_MATCH_REQUIRED, PreconditionRequired, ServiceError
 from service.idempotency.service import (
     REPLAYED_HEADERS,

@@ -22,13 +22,12 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from fastapi import Request, Response
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.db import utcnow
-from service.errors import Conflict, ServiceError, Unprocessable, problem_response
+from service.errors import Conflict, Unprocessable
 from service.idempotency.models import IdempotencyRecord
 
 REPLAYED_HEADERS = ("location", "etag", "content-type")
@@ -164,15 +163,3 @@ def replay_response(replay: Replay) -> tuple[int, dict[str, str], bytes]:
             "that is shown only once. If it was lost, revoke that key and create another."
         )
     return replay.status_code, {**replay.headers, "Idempotent-Replayed": "true"}, replay.body
-
-
-async def replay_handler(request: Request, exc: Exception) -> Response:
-    """Send the stored first response again (or a problem when it held a secret)."""
-    assert isinstance(exc, Replay)
-    try:
-        status, headers, body = replay_response(exc)
-    except ServiceError as error:
-        return problem_response(
-            request, error.status, error.slug, error.title, error.detail, headers=error.headers
-        )
-    return Response(body, status_code=status, headers=headers)

@@ -17,7 +17,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session
 
 from service.api.app import create_app
-from service.db import ConnectionSlots, make_engine
+from service.api.session import ConnectionSlots
+from service.db import make_engine
 from service.errors import is_transient_db_error
 from service.migrate import upgrade
 from service.people.models import Person

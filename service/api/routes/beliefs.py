@@ -8,6 +8,7 @@ from service.api.auth import Reader, Writer
 from service.api.http import IfMatchHeader, check_if_match, set_etag
 from service.api.responses import READ, UPDATE, WRITE, link_to, success
 from service.api.routing import CallingRoute
+from service.api.session import SessionDep
 from service.beliefs import service
 from service.beliefs.models import Belief
 from service.beliefs.schemas import (
@@ -17,7 +18,6 @@ from service.beliefs.schemas import (
     BeliefRevisionOut,
     BeliefStatus,
 )
-from service.db import SessionDep
 from service.ids import id_pattern
 from service.pages import Page, PageParams, cursor_field
 from service.people.service import get_person

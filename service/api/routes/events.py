@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path, Query
 from service.api.auth import Reader
 from service.api.responses import READ
 from service.api.routing import CallingRoute
-from service.db import SessionDep
+from service.api.session import SessionDep
 from service.events import service
 from service.events.models import Event
 from service.events.schemas import EventOut, EventPage

@@ -7,8 +7,9 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from service.api.auth import Admin, FeedbackSubmitter, Reader
 from service.api.responses import READ, WRITE, link_to, success
 from service.api.routing import CallingRoute
+from service.api.session import SessionDep
 from service.api_keys.keys import Scope
-from service.db import SessionDep, utcnow
+from service.db import utcnow
 from service.feedback import service
 from service.feedback.bulk import create_many
 from service.feedback.models import Feedback

@@ -8,7 +8,8 @@ from service.api.auth import Reader, Writer
 from service.api.http import set_etag
 from service.api.responses import READ, WRITE, link_to, success
 from service.api.routing import CallingRoute, secret_response
-from service.db import SessionDep, utcnow
+from service.api.session import SessionDep
+from service.db import utcnow
 from service.feedback_requests import service
 from service.feedback_requests.models import FeedbackRequest
 from service.feedback_requests.schemas import (

@@ -22,7 +22,8 @@ from starlette.concurrency import run_in_threadpool
 from service.api.ratelimit import count_anonymous_request, count_request
 from service.api.responses import problems, success
 from service.api.routing import CallingRoute, IdempotencyKeyHeader
-from service.db import SessionDep, utcnow
+from service.api.session import SessionDep
+from service.db import utcnow
 from service.errors import TooManyRequests, Unauthorized
 from service.feedback.schemas import FeedbackOut
 from service.feedback.service import to_out as feedback_out

@@ -7,7 +7,8 @@ from fastapi import APIRouter, Path, Query
 from service.api.auth import Reader
 from service.api.responses import READ
 from service.api.routing import CallingRoute
-from service.db import SessionDep, utcnow
+from service.api.session import SessionDep
+from service.db import utcnow
 from service.ids import id_pattern
 from service.insights import service
 from service.insights.schemas import Alignment, Journey, Themes

@@ -8,10 +8,10 @@ from service.api.auth import Admin, Reader
 from service.api.http import IfMatchHeader, PageQuery, check_if_match, set_etag
 from service.api.responses import ETAG, READ, UPDATE, WRITE, link, link_to, success
 from service.api.routing import CallingRoute, secret_response
+from service.api.session import SessionDep
 from service.api_keys import service as api_keys
 from service.api_keys.keys import Scope
 from service.api_keys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut, CurrentApiKey
-from service.db import SessionDep
 from service.ids import id_pattern
 from service.organizations import service
 from service.organizations.schemas import OrganizationOut, OrganizationPatch

@@ -9,7 +9,7 @@ from service.api.auth import Reader, Writer
 from service.api.http import IfMatchHeader, PageQuery, check_if_match, set_etag
 from service.api.responses import BODY_ID, READ, UPDATE, WRITE, link, link_to, success
 from service.api.routing import CallingRoute
-from service.db import SessionDep
+from service.api.session import SessionDep
 from service.ids import id_pattern
 from service.pages import Page
 from service.people import service

@@ -15,10 +15,10 @@ from service.api.auth import Platform
 from service.api.http import PageQuery, set_etag
 from service.api.responses import READ, WRITE, link, success
 from service.api.routing import CallingRoute, secret_response
+from service.api.session import SessionDep
 from service.api_keys import service as api_keys
 from service.api_keys.keys import Scope
 from service.api_keys.schemas import ApiKeyCreated, TenantCreate, TenantCreated
-from service.db import SessionDep
 from service.ids import id_pattern
 from service.organizations import service
 from service.organizations.schemas import TenantOut

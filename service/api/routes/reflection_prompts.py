@@ -8,7 +8,7 @@ from service.api.auth import Reader, Writer
 from service.api.http import IfMatchHeader, check_if_match, set_etag
 from service.api.responses import READ, UPDATE, WRITE, link_to, success
 from service.api.routing import CallingRoute
-from service.db import SessionDep
+from service.api.session import SessionDep
 from service.ids import id_pattern
 from service.pages import Page, PageParams, cursor_field
 from service.reflection_prompts import service

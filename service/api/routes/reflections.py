@@ -18,9 +18,10 @@ from service.api.responses import (
     success,
 )
 from service.api.routing import CallingRoute
+from service.api.session import SessionDep
 from service.beliefs.models import Belief
 from service.beliefs.service import get_belief
-from service.db import SessionDep, utcnow
+from service.db import utcnow
 from service.ids import id_pattern
 from service.pages import Page, PageParams, cursor_field
 from service.people.models import Person

@@ -10,7 +10,8 @@ from fastapi import APIRouter, Header, Path, Query, Response
 from service.api.auth import Reader
 from service.api.responses import READ
 from service.api.routing import CallingRoute
-from service.db import SessionDep, utcnow
+from service.api.session import SessionDep
+from service.db import utcnow
 from service.ids import id_pattern
 from service.organizations.service import get_organization
 from service.pages import Page, PageParams, cursor_field, paginate_list

@@ -9,7 +9,8 @@ from service.api.auth import Admin
 from service.api.http import IfMatchHeader, check_if_match, set_etag
 from service.api.responses import READ, UPDATE, WRITE, link_to, success
 from service.api.routing import CallingRoute, secret_response
-from service.db import SessionDep, utcnow
+from service.api.session import SessionDep
+from service.db import utcnow
 from service.events.outbox import WebhookEndpoint
 from service.events.schemas import EventOut
 from service.ids import id_pattern
