@@ -91,8 +91,8 @@ STEP_DESCRIPTIONS: dict[str, str] = {
     "shown once; a replay with the same `Idempotency-Key` answers 409. Admin only.",
     "get_api_key": "Step 0 (set up): one key of your organization (never its secret), e.g. "
     "to check it is not revoked. Admin only.",
-    "revoke_api_key": "Step 0 (set up): stop a key at once, e.g. when it leaked or an "
-    "integration is retired. Revoking twice changes nothing. Admin only.",
+    "revoke_api_key": "Step 0 (set up): stop a key (within seconds on every replica), e.g. "
+    "when it leaked or an integration is retired. Revoking twice changes nothing. Admin only.",
     "list_people": "Step 1 (sync people): your directory as Calling holds it; with "
     "`updated_since` only what changed, to reconcile with your HR system.",
     "create_person": "Step 1 (sync people): add one person (an employee who may lead, or "

@@ -218,17 +218,7 @@ class FeedbackBulkResult(Schema):
 
     data: list[FeedbackOut] = Field(
         max_length=MAX_BULK_FEEDBACK,
-        description="One receipt per answer, in request order.",
-        examples=[
-            [
-                {
-                    "id": "fbk_01JD5ZQ8W4M3KXHNB7T2C9V6RE",
-                    "leader_id": "per_01JD5ZQ8W4M3KXHNB7T2C9V6RE",
-                    "anonymous": True,
-                    "submitted_at": "2026-03-01T09:30:00Z",
-                    "retracted_at": None,
-                    "content": None,
-                }
-            ]
-        ],
+        description="One receipt per answer, in request order (each as `FeedbackOut`, whose "
+        "example it follows).",
+        examples=[[]],  # as a page's `data`: the receipts' own example is FeedbackOut's
     )

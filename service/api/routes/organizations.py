@@ -145,8 +145,10 @@ def get_api_key(
     "/api-keys/{key_id:key_id}/revoke",
     operation_id="revoke_api_key",
     tags=["API keys"],
-    summary="Revoke an API key, effective at once",
-    description="The organization's last active admin key cannot be revoked (409): create "
+    summary="Revoke an API key",
+    description="The key is refused (401) at once by the server that revoked it and within "
+    "a few seconds (the operator's `CALLING_AUTH_CACHE_SECONDS`, default 5) by every other "
+    "replica. The organization's last active admin key cannot be revoked (409): create "
     "another admin key first.",
     responses=success(WRITE, 200, "The revoked API key, with its `ETag`."),
 )

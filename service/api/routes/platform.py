@@ -116,8 +116,10 @@ def get_platform_organization(
     "/organizations/{org_id:org_id}/deactivate",
     operation_id="deactivate_platform_organization",
     summary="Offboard a customer: deactivate an organization",
-    description="Every API key of the organization stops working at once (401); its data is "
-    "kept. Deactivating twice changes nothing. Needs a platform key.",
+    description="Every API key of the organization stops working (401): at once on the "
+    "server that deactivated it, within a few seconds (`CALLING_AUTH_CACHE_SECONDS`, default "
+    "5) on every other replica; its data is kept. Deactivating twice changes nothing. Needs "
+    "a platform key.",
     responses=success(WRITE, 200, "The deactivated organization, with its `ETag`."),
 )
 def deactivate_platform_organization(
