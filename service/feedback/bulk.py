@@ -27,7 +27,7 @@ from service.events.service import EventType, emit_many
 from service.feedback.models import Feedback, FeedbackBeliefRating
 from service.feedback.open_counts import voices_added
 from service.feedback.schemas import AttributedRespondent, FeedbackCreate, FeedbackOut
-from service.feedback.service import respondent_key
+from service.feedback.service import rating_errors, respondent_identity
 from service.ids import new_id
 from service.organizations.models import Organization
 from service.organizations.service import schedule_of
@@ -35,16 +35,6 @@ from service.people.models import Person
 from service.periods.ledger import period_for_write
 
 FIELD = "feedback"
-
-
-def _respondent(secret: str, org_id: str, answer: FeedbackCreate) -> tuple[str | None, str | None]:
-    """(respondent person id, respondent key); a key of None: a fresh one per answer."""
-    if isinstance(answer.respondent, AttributedRespondent):
-        person = answer.respondent.person_id
-        return person, respondent_key(secret, org_id, f"person:{person}")
-    if answer.respondent.reference is not None:
-        return None, respondent_key(secret, org_id, f"reference:{answer.respondent.reference}")
-    return None, None
 
 
 def _validate(
@@ -96,17 +86,13 @@ def _validate(
                     f"the same respondent answers about this leader in {FIELD}.{earlier}: "
                     "one answer per respondent and leader per call",
                 )
-        seen: dict[str, int] = {}
-        for j, rating in enumerate(answer.belief_ratings):
-            if rating.belief_id in seen:
-                message = f"duplicate of belief_ratings.{seen[rating.belief_id]}"
-            elif active.get(rating.belief_id) != answer.leader_id:
-                message = "not an active belief of this leader"
-            else:
-                message = ""
-            seen.setdefault(rating.belief_id, j)
-            if message:
-                bad(i, f"belief_ratings.{j}.belief_id", message)
+        errors.extend(
+            rating_errors(
+                answer.belief_ratings,
+                lambda belief: active.get(belief) == answer.leader_id,  # noqa: B023 (called here)
+                prefix=f"{FIELD}.{i}.",
+            )
+        )
     if errors:
         raise Unprocessable(
             "Some answers are invalid; nothing was written (see `errors`).", errors=errors
@@ -122,7 +108,7 @@ def create_many(
 ) -> list[FeedbackOut]:
     """Record every answer, or none; return their receipts in the order given."""
     org_id = org.org_id
-    identities = [_respondent(secret, org_id, a) for a in answers]
+    identities = [respondent_identity(secret, org_id, a) for a in answers]
     _validate(session, org_id, answers, [key for _, key in identities])
     period = period_for_write(session, org_id, schedule_of(org), now)
 

@@ -17,16 +17,26 @@ from service.feedback.models import Feedback, TrustOpenCount
 from service.periods.ledger import last_closed_end
 
 
+def _create_missing(session: Session, org_id: str, leaders: list[str], start: datetime) -> None:
+    """An open count of 0 for each of `leaders` in the period that has none yet."""
+    dialect = session.get_bind().dialect.name
+    upsert = pg_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(
+        upsert(TrustOpenCount)
+        .values(
+            [
+                {"org_id": org_id, "leader_id": leader, "period_start": start, "answers": 0}
+                for leader in leaders
+            ]
+        )
+        .on_conflict_do_nothing()
+    )
+
+
 def _counter(session: Session, org_id: str, leader_id: str, start: datetime) -> TrustOpenCount:
     """The open count of (leader, period), created if missing and locked for this
     transaction (PostgreSQL), so concurrent writers of one leader count one after another."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(
-        insert(TrustOpenCount)
-        .values(org_id=org_id, leader_id=leader_id, period_start=start, answers=0)
-        .on_conflict_do_nothing()
-    )
+    _create_missing(session, org_id, [leader_id], start)
     return session.scalars(
         select(TrustOpenCount)
         .where(
@@ -109,18 +119,7 @@ def voices_added(
     no answer in the period that still counts. The counts are locked first (created if
     missing), in leader order, so the look-up sees every answer committed before."""
     leaders = sorted({str(row["leader_id"]) for row in rows})
-    dialect = session.get_bind().dialect.name
-    upsert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(
-        upsert(TrustOpenCount)
-        .values(
-            [
-                {"org_id": org_id, "leader_id": leader, "period_start": start, "answers": 0}
-                for leader in leaders
-            ]
-        )
-        .on_conflict_do_nothing()
-    )
+    _create_missing(session, org_id, leaders, start)
     session.execute(
         select(TrustOpenCount.leader_id)
         .where(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import or_, select
@@ -46,6 +47,39 @@ def respondent_key(secret: str, org_id: str, subject: str) -> str:
     return f"rk_{digest}"
 
 
+def respondent_identity(
+    secret: str, org_id: str, body: FeedbackCreate
+) -> tuple[str | None, str | None]:
+    """(the respondent's person id, their respondent key); a key of None: the respondent
+    named nobody, so the answer is a respondent of its own."""
+    if isinstance(body.respondent, AttributedRespondent):
+        person = body.respondent.person_id
+        return person, respondent_key(secret, org_id, f"person:{person}")
+    if body.respondent.reference is not None:
+        return None, respondent_key(secret, org_id, f"reference:{body.respondent.reference}")
+    return None, None
+
+
+def rating_errors(
+    ratings: list[BeliefRating], is_active: Callable[[str], bool], prefix: str = ""
+) -> list[dict[str, str]]:
+    """The ratings that name a belief twice or one that is not an active belief of the
+    leader (`is_active`), as `errors` entries."""
+    errors: list[dict[str, str]] = []
+    seen: dict[str, int] = {}
+    for i, rating in enumerate(ratings):
+        if rating.belief_id in seen:
+            message = f"duplicate of belief_ratings.{seen[rating.belief_id]}"
+        elif not is_active(rating.belief_id):
+            message = "not an active belief of this leader"
+        else:
+            message = ""
+        seen.setdefault(rating.belief_id, i)
+        if message:
+            errors.append({"field": f"{prefix}belief_ratings.{i}.belief_id", "message": message})
+    return errors
+
+
 def _field(field: str, message: str) -> Unprocessable:
     return Unprocessable(f"{field}: {message}.", errors=[{"field": field, "message": message}])
 
@@ -65,20 +99,13 @@ def create_feedback(
     if session.get(Person, (org_id, body.leader_id)) is None:
         raise _field("leader_id", f"no person {body.leader_id} in this organization")
     feedback_id = new_id("fbk")
-    respondent_id = None
-    if isinstance(body.respondent, AttributedRespondent):
-        respondent_id = body.respondent.person_id
+    respondent_id, key = respondent_identity(secret, org_id, body)
+    if respondent_id is not None:
         if respondent_id == body.leader_id:
             raise _field("respondent.person_id", "a leader cannot give feedback about themselves")
         if session.get(Person, (org_id, respondent_id)) is None:
             raise _field("respondent.person_id", f"no person {respondent_id} in this organization")
-        key = respondent_key(secret, org_id, f"person:{respondent_id}")
-    elif body.respondent.reference is not None:
-        key = respondent_key(secret, org_id, f"reference:{body.respondent.reference}")
-    elif pseudonym is not None:
-        key = pseudonym
-    else:
-        key = feedback_id
+    key = key or pseudonym or feedback_id
     _check_belief_ratings(session, org_id, body.leader_id, body.belief_ratings)
     period = period_for_write(session, org.org_id, schedule_of(org), now)
 
@@ -132,18 +159,7 @@ def _check_belief_ratings(
             )
         )
     )
-    errors: list[dict[str, str]] = []
-    seen: dict[str, int] = {}
-    for i, rating in enumerate(ratings):
-        if rating.belief_id in seen:
-            message = f"duplicate of belief_ratings.{seen[rating.belief_id]}"
-        elif rating.belief_id not in active:
-            message = "not an active belief of this leader"
-        else:
-            message = ""
-        seen.setdefault(rating.belief_id, i)
-        if message:
-            errors.append({"field": f"belief_ratings.{i}.belief_id", "message": message})
+    errors = rating_errors(ratings, active.__contains__)
     if errors:
         raise Unprocessable(
             "Ratings may only name the leader's active beliefs, each once.", errors=errors
