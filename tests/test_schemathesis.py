@@ -326,12 +326,14 @@ def _seed_closed_period(
 
 @contextmanager
 def live_server(database_url: str, log: Path) -> Iterator[str]:
-    """The real service (uvicorn, as deployed) on a free local port; yield its base URL.
-    Thousands of requests a minute from one organization are the point of the run, not
-    abuse: the per-organization rate limit (tested on its own) is off."""
+    """The real service as users run it (`calling serve`: uvicorn with the transport limits
+    that answer a malformed request head with problem+json) on a free local port; yield its
+    base URL. Thousands of requests a minute from one organization are the point of the run,
+    not abuse: the per-organization rate limit (tested on its own) is off."""
     with serve(
         database_url,
         log,
+        serve=True,
         rate_limit_per_minute="0",
         response_token_attempts_per_minute="0",
         webhooks_allow_loopback="true",

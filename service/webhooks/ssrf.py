@@ -63,6 +63,14 @@ def _is_public(address: IPAddress) -> bool:
     )
 
 
+def _check_host_name(host: str) -> None:
+    """A DNS name is labels of 1 to 63 characters (RFC 1035 §2.3.4): `a..b.test` or
+    `.test` is no name at all, and the resolver's codec would fail on it."""
+    labels = host.rstrip(".").split(".")
+    if len(host) > 253 or any(not 0 < len(label) <= 63 for label in labels):
+        raise Refused("the host is not a valid DNS name (labels of 1 to 63 characters)")
+
+
 def check(url: str, resolve: Resolver, *, allow_loopback: bool = False) -> Target:
     """Validate `url` and resolve its host; return the pinned target or raise `Refused`."""
     try:
@@ -80,9 +88,10 @@ def check(url: str, resolve: Resolver, *, allow_loopback: bool = False) -> Targe
     if literal is not None:
         addresses: list[IPAddress] = [literal]
     else:
+        _check_host_name(host)
         try:
             found = resolve(host, port)
-        except OSError as exc:
+        except (OSError, UnicodeError) as exc:  # the idna codec refuses what DNS cannot carry
             raise Refused("the host does not resolve") from exc
         addresses = []
         for text in found:

@@ -205,8 +205,10 @@ def test_the_whole_workflow_through_the_generated_client(
                 leader,
                 client=admin,
                 body=ReflectionCreate(
-                    period_start=dt.date(2026, 9, 1),
-                    period_end=dt.date(2026, 11, 30),
+                    # The 90 days up to today (from the one clock): the belief activated
+                    # above is active in it, whatever the date.
+                    period_start=utcnow().date() - dt.timedelta(days=90),
+                    period_end=utcnow().date(),
                     scope=ReflectionScope.SELF,
                     from_template=True,
                 ),

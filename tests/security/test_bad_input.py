@@ -607,7 +607,10 @@ def test_path_traversal_in_ids(live: Live) -> None:
     assert not failures, f"{len(failures)} of {len(cases)} cases failed:\n" + "\n".join(failures)
 
 
-HEADER_VALUES_BAD = (b"\xc3\xa9\xff", b"a" * 300, b"a\tb", b" padded ")
+HEADER_VALUES_BAD = (b"\xc3\xa9\xff", b"a" * 300, b"a\tb")
+# Whitespace around a field value is not part of it (RFC 9110 §5.5): a padded If-Match is
+# still no entity tag (a problem), a padded Idempotency-Key is the trimmed key (a replay).
+PADDED = b" padded "
 HEADER_VALUES_EDGE = (
     b"abc%0d%0aX-Injected: 1", b"abc\\r\\nX-Injected: 1", b"<script>", b"$(id)",
     b"../../etc/passwd", b"'; DROP TABLE people; --",
@@ -636,7 +639,8 @@ def test_header_injection(live: Live) -> None:
     for value in HEADER_VALUES_BAD:
         cases.append(("bad", "POST", "/v1/people", [ctype, b"Idempotency-Key: " + value], body, ""))
         cases.append(("bad", "PATCH", person, [ctype, b"If-Match: " + value], patch, ""))
-    for value in HEADER_VALUES_BAD + HEADER_VALUES_EDGE:
+    cases.append(("bad", "PATCH", person, [ctype, b"If-Match: " + PADDED], patch, ""))
+    for value in (*HEADER_VALUES_BAD, PADDED, *HEADER_VALUES_EDGE):
         cases.append(("edge", "POST", "/v1/people", [ctype, b"X-Request-Id: " + value], body, ""))
     for value in HEADER_VALUES_EDGE:
         cases.append(
@@ -697,3 +701,21 @@ def test_server_log_has_no_tracebacks(live: Live, tmp_path_factory: pytest.TempP
     for log in logs:
         text = log.read_text(errors="replace")
         assert "Traceback" not in text and "unhandled error" not in text, text[-3000:]
+
+
+def test_a_padded_idempotency_key_is_the_trimmed_key(live: Live) -> None:
+    """`Idempotency-Key:  padded-key ` (spaces around) and `Idempotency-Key: padded-key` are the
+    same field value after trimming (RFC 9110 §5.5): the second request replays the first and
+    creates nothing, and a different body under the trimmed key is refused (422)."""
+    body = json.dumps({"external_id": "PAD-1", "display_name": "Padded"}).encode()
+    ctype = b"Content-Type: application/json"
+    first = _raw(live, "POST", "/v1/people", [ctype, b"Idempotency-Key:  padded-key "], body)
+    assert first.status == 201, first.body[:300]
+    counts = live.counts()
+    again = _raw(live, "POST", "/v1/people", [ctype, b"Idempotency-Key: padded-key"], body)
+    assert again.status == 201, again.body[:300]
+    assert json.loads(again.body)["id"] == json.loads(first.body)["id"]
+    other = json.dumps({"external_id": "PAD-2", "display_name": "Other"}).encode()
+    refused = _raw(live, "POST", "/v1/people", [ctype, b"Idempotency-Key: padded-key"], other)
+    assert refused.status == 422, refused.body[:300]
+    assert live.counts() == counts

@@ -117,3 +117,43 @@ def test_dns_rebinding_is_refused_at_delivery_and_the_address_is_pinned(
         ).one()
         assert refused.last_error is not None and refused.last_error.startswith("refused")
         assert refused.attempts == 1
+
+
+MALFORMED_HOSTS = [
+    "https://a..b.test/hook",
+    "https://.test/hook",
+    f"https://{'a' * 64}.test/hook",
+    f"https://{'a' * 63}.{'b' * 63}.{'c' * 63}.{'d' * 63}.test/hook",
+]
+
+
+@pytest.fixture
+def real_dns_client(settings: Settings, db: Engine) -> Iterator[TestClient]:
+    """The app with its own resolver: the idna codec runs before any DNS query, so these
+    hosts never reach the network."""
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        yield client
+
+
+@pytest.mark.parametrize("url", MALFORMED_HOSTS)
+def test_a_host_that_is_no_dns_name_is_422_on_create_and_patch(
+    real_dns_client: TestClient, sclient: TestClient, tenant: Tenant, url: str
+) -> None:
+    r = real_dns_client.post("/v1/webhook-endpoints", json={"url": url}, headers=tenant.headers())
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["errors"][0]["field"] == "url"
+    created = sclient.post(
+        "/v1/webhook-endpoints",
+        json={"url": "https://hooks.example.com/calling"},
+        headers=tenant.headers(),
+    )
+    assert created.status_code == 201, created.text
+    endpoint = f"/v1/webhook-endpoints/{created.json()['id']}"
+    if_match = {"If-Match": created.headers["etag"]}
+    r = real_dns_client.patch(endpoint, json={"url": url}, headers=tenant.headers() | if_match)
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"][0]["field"] == "url"
+    assert sclient.get(endpoint, headers=tenant.headers()).json()["url"] == (
+        "https://hooks.example.com/calling"
+    )
