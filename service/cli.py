@@ -305,8 +305,8 @@ def close_periods() -> None:
 @app.command()
 def purge() -> None:
     """Delete what has outlived its retention (a Kubernetes CronJob runs it daily): feedback
-    older than `feedback_retention_days` (ended periods are closed first, and closed tables
-    are kept as they are), and expired idempotency records."""
+    older than `feedback_retention_days` whose period is closed (ended periods are closed
+    first; closed tables are kept as they are), and expired idempotency records."""
     from service.closing import purge_all
     from service.idempotency.service import purge_expired
 

@@ -54,24 +54,29 @@ def close_due_periods(session: Session, org: Organization, now: datetime) -> int
 
 def purge_expired_feedback(session: Session, org: Organization, now: datetime) -> int:
     """Retention (`feedback_retention_days`): close the ended periods first, then delete the
-    feedback submitted before now − retention. Closed tables stay as they are. Returns the
-    number of feedback rows deleted."""
+    feedback submitted before now − retention whose period is closed (its numbers stay in the
+    frozen table); the open period keeps every answer until its close, which needs them.
+    Returns the number of feedback rows deleted."""
     if org.feedback_retention_days is None:
         return 0
     close_due_periods(session, org, now)
+    closed_until = last_closed_end(session, org.org_id)
+    if closed_until is None:
+        return 0
     cutoff = now - timedelta(days=org.feedback_retention_days)
-    expired = select(Feedback.id).where(
-        Feedback.org_id == org.org_id, Feedback.submitted_at < cutoff
+    expiring = (
+        Feedback.org_id == org.org_id,
+        Feedback.submitted_at < cutoff,
+        Feedback.period_start < closed_until,
     )
+    expired = select(Feedback.id).where(*expiring)
     session.execute(
         delete(FeedbackBeliefRating).where(
             FeedbackBeliefRating.org_id == org.org_id,
             FeedbackBeliefRating.feedback_id.in_(expired),
         )
     )
-    result = session.execute(
-        delete(Feedback).where(Feedback.org_id == org.org_id, Feedback.submitted_at < cutoff)
-    )
+    result = session.execute(delete(Feedback).where(*expiring))
     recount_open(session, org.org_id)
     return int(getattr(result, "rowcount", 0) or 0)
 

@@ -233,8 +233,10 @@ def test_skipped_item_is_refused_and_old_partial_answers_do_not_count(
 
 
 def test_retention_is_enforced_and_closed_tables_stay(history: History, db: Engine) -> None:
-    """`calling purge` deletes feedback older than `feedback_retention_days`; it closes the
-    ended periods first, so those answers still count; closed tables stay as they are."""
+    """`calling purge` deletes feedback older than `feedback_retention_days` whose period is
+    closed: it closes the ended periods first, so those answers still count; the open
+    period's answers wait for its close, however old (they are not in any table yet); closed
+    tables stay as they are."""
     client, tenant = history.client, history.tenant
     etag = client.get("/v1/organization", headers=tenant.headers()).headers["etag"]
     r = client.patch(
@@ -247,23 +249,27 @@ def test_retention_is_enforced_and_closed_tables_stay(history: History, db: Engi
         history.run(answer("peer", f"r{i}", 2 + i % 3))
     ids = list(history.answers)
     history.clock.at(datetime(2026, 2, 20, tzinfo=UTC))  # 46 days on, Q1 still open
-    assert purge(db) == 4  # retention applies to the open period too
+    assert purge(db) == 0  # the open period keeps its answers until it is closed
+    assert all(
+        client.get(f"/v1/feedback/{i}", headers=tenant.headers()).status_code == 200 for i in ids
+    )
+    leader = history.leaders[0]
+    trust = client.get(f"/v1/leaders/{leader}/trust-score", headers=tenant.headers())
+    assert trust.json()["open_period"]["answers"] == 4
+    for i in range(3):
+        history.run(answer("peer", f"s{i}", 3))
+    history.clock.at(Q1_END + timedelta(days=40))  # Q1 ended, not closed yet
+    assert purge(db) == 7  # purge closes Q1 first, then deletes
     for a in history.answers.values():
         a.purged_at = a.purged_at or history.clock.now
     assert all(
         client.get(f"/v1/feedback/{i}", headers=tenant.headers()).status_code == 404 for i in ids
     )
-    for i in range(3):
-        history.run(answer("peer", f"s{i}", 3))
-    history.clock.at(Q1_END + timedelta(days=40))  # Q1 ended, not closed yet
-    assert purge(db) == 3  # purge closes Q1 first, then deletes
-    for a in history.answers.values():
-        a.purged_at = a.purged_at or history.clock.now
     with make_sessionmaker(db)() as session:
         assert session.scalars(select(Feedback)).all() == []
         cells = session.scalars(select(TrustPeriodCell)).all()
-    assert {len(c.members) for c in cells if c.cell == "overall"} == {3}
+    assert {len(c.members) for c in cells if c.cell == "overall"} == {7}
     history.read_everything()
-    assert {f["n"] for f in served(history, "overall")} == {3}
+    assert {f["n"] for f in served(history, "overall")} == {7}
     assert close(db) == 0
     finish(history)
