@@ -21,7 +21,7 @@ from service.reflections.models import Reflection
 from service.trust.closing import forget_leader
 
 
-def erase_person(session: Session, person: Person) -> None:
+def erase_person(session: Session, person: Person, secret: str) -> None:
     """Erase a person: their reports lose the manager link; what is *about* them (beliefs,
     reflections, feedback about them) goes; feedback they *gave* stays only as anonymous
     numeric contributions."""
@@ -49,7 +49,7 @@ def erase_person(session: Session, person: Person) -> None:
             select(Feedback.id).where(Feedback.org_id == org_id, Feedback.leader_id == person.id)
         )
     )
-    erase_respondent(session, person.org_id, person.id, utcnow())
+    erase_respondent(session, person.org_id, person.id, secret, utcnow())
     forget_person(session, person.org_id, person.id)  # stored responses that describe them
     forget_leader(session, person.org_id, person.id)
     forget_recipient(session, org_id, person.id)

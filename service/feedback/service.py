@@ -47,6 +47,17 @@ def respondent_key(secret: str, org_id: str, subject: str) -> str:
     return f"rk_{digest}"
 
 
+def person_keys(secret: str, org_id: str, person_id: str) -> tuple[str, str]:
+    """A person's two respondent keys: (attributed, anonymous). They differ on purpose, so an
+    attributed answer never supersedes the person's anonymous campaign answer, nor the other
+    way round (nobody learns whether, nor removes what, a person answered anonymously); a
+    voice is superseded only through the same respondent's own channel."""
+    return (
+        respondent_key(secret, org_id, f"person:{person_id}"),
+        respondent_key(secret, org_id, f"anonymous-person:{person_id}"),
+    )
+
+
 def respondent_identity(
     secret: str, org_id: str, body: FeedbackCreate
 ) -> tuple[str | None, str | None]:
@@ -54,7 +65,7 @@ def respondent_identity(
     named nobody, so the answer is a respondent of its own."""
     if isinstance(body.respondent, AttributedRespondent):
         person = body.respondent.person_id
-        return person, respondent_key(secret, org_id, f"person:{person}")
+        return person, person_keys(secret, org_id, person)[0]
     if body.respondent.reference is not None:
         return None, respondent_key(secret, org_id, f"reference:{body.respondent.reference}")
     return None, None
@@ -246,15 +257,23 @@ def to_out(session: Session, feedback: Feedback, *, admin: bool) -> FeedbackOut:
     )
 
 
-def erase_respondent(session: Session, org_id: str, person_id: str, now: datetime) -> None:
+def erase_respondent(
+    session: Session, org_id: str, person_id: str, secret: str, now: datetime
+) -> None:
     """Erasure of a person who *gave* feedback: their responses keep only the numeric answers,
     as anonymous contributions (free text deleted, no link to them). Their pseudonymous key
     is replaced everywhere by a random one, so nobody holding the server secret can link
     the answers back to them, while their latest answer still counts once. Closed periods
-    keep the numbers (their cells hold feedback ids, not respondents)."""
+    keep the numbers (their cells hold feedback ids, not respondents). That includes the
+    anonymous answers they gave through a campaign: their key is computable from the person
+    id and the secret, so it is replaced too."""
+    keys = person_keys(secret, org_id, person_id)
     given = list(
         session.scalars(
-            select(Feedback).where(Feedback.org_id == org_id, Feedback.respondent_id == person_id)
+            select(Feedback).where(
+                Feedback.org_id == org_id,
+                or_(Feedback.respondent_id == person_id, Feedback.respondent_key.in_(keys)),
+            )
         )
     )
     new_keys: dict[str, str] = {}

@@ -24,7 +24,7 @@ from service.feedback.schemas import (
     FeedbackCreate,
     Relationship,
 )
-from service.feedback.service import create_feedback, respondent_key
+from service.feedback.service import create_feedback, person_keys, respondent_key
 from service.feedback_requests import tokens
 from service.feedback_requests.models import FeedbackRequest, FeedbackRequestRecipient
 from service.feedback_requests.schemas import (
@@ -290,8 +290,9 @@ def answer(
     if recipient.person_id is not None and not request.anonymous:
         respondent = AttributedRespondent(person_id=recipient.person_id)
     elif recipient.person_id is not None:
-        # One voice per respondent: the key the person's attributed answers have too.
-        pseudonym = respondent_key(secret, recipient.org_id, f"person:{recipient.person_id}")
+        # One voice per respondent through this channel: the person's anonymous key, never
+        # the one of their attributed answers (service.feedback.service.person_keys).
+        pseudonym = person_keys(secret, recipient.org_id, recipient.person_id)[1]
     feedback = create_feedback(
         session,
         org,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
 from service import erasure
 from service.api.auth import Reader, Writer
@@ -169,7 +169,7 @@ def update_person(
     responses=UPDATE,
 )
 def delete_person(
-    _: Writer, session: SessionDep, person: PersonDep, if_match: IfMatchHeader
+    _: Writer, request: Request, session: SessionDep, person: PersonDep, if_match: IfMatchHeader
 ) -> None:
     check_if_match(if_match, person.version)
-    erasure.erase_person(session, person)
+    erasure.erase_person(session, person, request.app.state.settings.secret_key.get_secret_value())
