@@ -145,7 +145,10 @@ class CallingRoute(APIRoute):
                 if secret:
                     headers, body = {SECRET_MARKER: "1"}, b""
                 session = request.state.session
-                await run_in_threadpool(claim_.record, session, response.status_code, headers, body)
+                anonymous = bool(getattr(request.state, "anonymous_answer", False))
+                await run_in_threadpool(
+                    claim_.record, session, response.status_code, headers, body, anonymous
+                )
             return response
 
         return record_idempotent_response

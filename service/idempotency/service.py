@@ -32,6 +32,12 @@ from service.idempotency.models import IdempotencyRecord
 
 REPLAYED_HEADERS = ("location", "etag", "content-type")
 SECRET_MARKER = "x-calling-secret-response"  # noqa: S105 - a header name, not a secret
+# A record of a request that stored an anonymous answer: it keeps neither the response (the
+# receipt would link the key's owner — a response token's recipient — to the answer) nor the
+# body's fingerprint (a replay that told a right guess of the body from a wrong one would be
+# an oracle for the answer). Any replay of its key is refused alike.
+ANONYMOUS_MARKER = "x-calling-anonymous-answer"
+_NO_FINGERPRINT = "anonymous"
 
 
 class Replay(Exception):
@@ -66,15 +72,25 @@ class IdempotencyClaim:
     ttl: timedelta
 
     def record(
-        self, session: Session, status_code: int, headers: dict[str, str], body: bytes
+        self,
+        session: Session,
+        status_code: int,
+        headers: dict[str, str],
+        body: bytes,
+        anonymous: bool = False,
     ) -> None:
+        """Store the response for replays; for an `anonymous` answer, only that the key was
+        used (`ANONYMOUS_MARKER`)."""
         now = utcnow()
+        fingerprint_ = self.fingerprint
+        if anonymous:
+            headers, body, fingerprint_ = {ANONYMOUS_MARKER: "1"}, b"", _NO_FINGERPRINT
         session.add(
             IdempotencyRecord(
                 org_id=self.org_id,
                 api_key_id=self.api_key_id,
                 key=self.key,
-                fingerprint=self.fingerprint,
+                fingerprint=fingerprint_,
                 status_code=status_code,
                 headers=headers,
                 body=body,
@@ -118,6 +134,12 @@ def claim(
         )
         existing = None
     if existing is not None:
+        if ANONYMOUS_MARKER in existing.headers:  # whatever the body: nothing to compare
+            raise Conflict(
+                "The first request with this Idempotency-Key stored an anonymous answer. Its "
+                "receipt is not kept, so that nothing about the answer can be read back: the "
+                "answer is stored; do not send it again."
+            )
         if not hmac.compare_digest(existing.fingerprint, fingerprint_):
             raise Unprocessable(
                 "This Idempotency-Key was used with a different request body.",

@@ -14,6 +14,7 @@ from service.feedback import service
 from service.feedback.bulk import create_many
 from service.feedback.models import Feedback
 from service.feedback.schemas import (
+    AnonymousRespondent,
     FeedbackBulkCreate,
     FeedbackBulkResult,
     FeedbackCreate,
@@ -76,6 +77,7 @@ def create_feedback(
     org = get_organization(session, principal.org_id)
     secret = request.app.state.settings.secret_key.get_secret_value()
     feedback = service.create_feedback(session, org, body, secret, utcnow())
+    request.state.anonymous_answer = feedback.anonymous  # no replayable receipt (idempotency)
     response.headers["Location"] = f"/v1/feedback/{feedback.id}"
     response.headers["ETag"] = '"1"'
     return service.to_out(session, feedback, admin=False)
@@ -100,7 +102,12 @@ def bulk_create_feedback(
 ) -> FeedbackBulkResult:
     org = get_organization(session, principal.org_id)
     secret = request.app.state.settings.secret_key.get_secret_value()
-    return FeedbackBulkResult(data=create_many(session, org, body.feedback, secret, utcnow()))
+    result = FeedbackBulkResult(data=create_many(session, org, body.feedback, secret, utcnow()))
+    # A batch holding an anonymous answer keeps no replayable receipts (idempotency).
+    request.state.anonymous_answer = any(
+        isinstance(answer.respondent, AnonymousRespondent) for answer in body.feedback
+    )
+    return result
 
 
 @router.get(

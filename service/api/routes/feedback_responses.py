@@ -170,6 +170,8 @@ def submit_feedback_response(
     org = get_organization(session, recipient.org_id)
     secret = request.app.state.settings.secret_key.get_secret_value()
     feedback = service.answer(session, org, recipient, body, secret, utcnow())
+    # No record may link the token's recipient (`rcp_`) to the answer: no stored receipt.
+    request.state.anonymous_answer = True
     response.headers["Location"] = f"/v1/feedback/{feedback.id}"
     response.headers["ETag"] = '"1"'
     return feedback_out(session, feedback, admin=False)
