@@ -35,7 +35,7 @@ from typing import Any
 
 from service.insights import naming
 from service.insights import themes as extraction
-from service.trust.tables import Contribution, Rules, known, shown_cells
+from service.trust.tables import Contribution, Rules, group_allows, known_ids, shown_cells
 
 KINDS: tuple[str, ...] = ("needs", "dreams")
 Texts = Mapping[str, tuple[str | None, str | None]]  # feedback id -> (needs, dreams)
@@ -53,6 +53,7 @@ class InsightCell:
 def belief_cells(contributions: Sequence[Contribution], rules: Rules) -> list[InsightCell]:
     """The belief cells of one leader (`contributions`: that leader's counted answers)."""
     k = rules.min_group_size
+    known = known_ids(contributions, rules)
     cells: list[InsightCell] = []
     beliefs = sorted({b for c in contributions for b in c.belief_ratings})
     for belief in beliefs:
@@ -64,18 +65,17 @@ def belief_cells(contributions: Sequence[Contribution], rules: Rules) -> list[In
         raw = {overall: rated, **groups}
         sets = {name: frozenset(c.feedback_id for c in cs) for name, cs in raw.items()}
 
-        def minimum(name: str) -> int:
-            if name.endswith(":rel:manager"):
-                return max(1, rules.manager_group_minimum)
-            return k
-
+        # A lone manager's rating shows only when they are the leader's one manager (a single
+        # rating out of two or more managers is not a known respondent).
+        allowed = [
+            n
+            for n in groups
+            if group_allows(n.endswith(":rel:manager") and sets[n] <= known, len(sets[n]), rules)
+        ]
         shown: set[str] = set()
         if len(rated) >= k:
-            others = sorted(
-                (n for n in groups if len(sets[n]) >= minimum(n)),
-                key=lambda n: (-len(sets[n]), n),
-            )
-            secret = frozenset(c.feedback_id for c in rated if not known(c, rules))
+            others = sorted(allowed, key=lambda n: (-len(sets[n]), n))
+            secret = sets[overall] - known
             shown = shown_cells([(n, sets[n]) for n in [overall, *others]], secret, k)
         for name, cs in raw.items():
             stats = {"n": len(cs), "sum": sum(c.belief_ratings[belief] for c in cs)}
@@ -121,7 +121,7 @@ def theme_cells(
     not stored): each leader's, then the organization's (`contributions`: the period's
     counted answers of every leader)."""
     k = min_comment_group_size
-    unknown = {c.feedback_id for c in contributions if not known(c, rules)}
+    unknown = {c.feedback_id for c in contributions} - known_ids(contributions, rules)
     members: dict[tuple[str, str, str], dict[str, set[str]]] = {}
     said: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}
     for c in contributions:

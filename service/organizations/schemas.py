@@ -48,7 +48,9 @@ ManagerGroupMinimum = Annotated[
     Field(
         ge=1,
         le=100,
-        description="1, or ≥ `min_group_size`: the manager group's minimum.",
+        description="1, or ≥ `min_group_size`: the manager group's minimum. 1 is for a "
+        "leader's one known manager: the manager group then shows when it is exactly one "
+        "answer; two to `min_group_size` − 1 managers stay hidden.",
         examples=[3],
     ),
     JSON_NUMBER,

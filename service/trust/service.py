@@ -63,7 +63,9 @@ METHOD = (
     "leader_follower_share; emerging_leader when score ≥ emerging_leader_score and followers "
     "≥ 1; else manager. A cell is shown only over at least its minimum of respondents and "
     "when no combination of the period's shown cells isolates fewer than min_group_size "
-    "anonymous answers (attributed answers count as known)."
+    "anonymous answers (attributed answers count as known). With manager_group_minimum 1 the "
+    "manager group shows when it is one answer (the leader's one manager, then known) or at "
+    "least min_group_size; two to min_group_size − 1 managers stay hidden."
 )
 
 HIDDEN = Figure(suppressed=True)

@@ -16,9 +16,14 @@ minimum of respondents; candidates are taken overall first, then the largest fir
 name), and a candidate is shown only if the cells shown so far plus it still pass the rank
 test (`linear.small_vector_in_row_space`): no vector over fewer than `min_group_size`
 unknown contributions lies in their span. Known contributions (attributed answers, readable
-by admin keys; a lone manager's when `manager_group_minimum` is below `min_group_size`) are
-left out of that test, so a cell mixing attributed and anonymous answers is shown only with
-at least `min_group_size` anonymous ones. Nothing is shown when `overall` is not.
+by admin keys; the lone manager's, see below) are left out of that test, so a cell mixing
+attributed and anonymous answers is shown only with at least `min_group_size` anonymous
+ones. Nothing is shown when `overall` is not.
+
+The lone manager: with `manager_group_minimum` below `min_group_size` (it is then 1), a
+leader's manager group shows when it is exactly one answer — the one known manager the
+setting is for, whose answer is then known — or at least `min_group_size` answers like any
+other group. Two to `min_group_size` − 1 managers are hidden and their answers stay unknown.
 """
 
 from __future__ import annotations
@@ -84,21 +89,25 @@ class CellFamily:
 
     cells: Callable[[Sequence[Contribution]], Mapping[str, Sequence[Contribution]]]
     summary: Callable[[Sequence[Contribution]], Mapping[str, Any]]
-    minimum: Callable[[str, Rules], int]
+    allows: Callable[[str, int, Rules], bool]  # (cell name, respondents, rules)
 
 
 def trust_summary(contributions: Sequence[Contribution]) -> dict[str, Any]:
     return Stats.total(Stats.of(c.answers) for c in contributions).to_json()
 
 
-def _k(_: str, rules: Rules) -> int:
-    return rules.min_group_size
+def _k(_: str, n: int, rules: Rules) -> bool:
+    return n >= rules.min_group_size
 
 
-def _group_minimum(name: str, rules: Rules) -> int:
-    if name == group_cell("manager"):
-        return rules.manager_group_minimum
-    return rules.min_group_size
+def group_allows(manager: bool, n: int, rules: Rules) -> bool:
+    """Whether a relationship group of `n` respondents reaches its minimum: at least
+    `min_group_size`, or for the manager group under the lone-manager rule exactly one."""
+    return n >= rules.min_group_size or (manager and lone_manager_rule(rules) and n == 1)
+
+
+def _group(name: str, n: int, rules: Rules) -> bool:
+    return group_allows(name == group_cell("manager"), n, rules)
 
 
 def _by_relationship(cs: Sequence[Contribution]) -> dict[str, list[Contribution]]:
@@ -110,7 +119,7 @@ def _by_relationship(cs: Sequence[Contribution]) -> dict[str, list[Contribution]
 
 FAMILIES: list[CellFamily] = [
     CellFamily(lambda cs: {OVERALL: list(cs)}, trust_summary, _k),
-    CellFamily(_by_relationship, trust_summary, _group_minimum),
+    CellFamily(_by_relationship, trust_summary, _group),
 ]
 
 
@@ -127,10 +136,25 @@ def counted(contributions: Iterable[Contribution]) -> list[Contribution]:
     )
 
 
-def known(c: Contribution, rules: Rules) -> bool:
-    """Whether a reader may know this answer one by one anyway."""
-    lone_manager = rules.manager_group_minimum < rules.min_group_size
-    return c.attributed or (lone_manager and c.relationship == "manager")
+def lone_manager_rule(rules: Rules) -> bool:
+    return rules.manager_group_minimum < rules.min_group_size
+
+
+def known_ids(contributions: Iterable[Contribution], rules: Rules) -> frozenset[str]:
+    """The counted answers (of any leaders) a reader may know one by one anyway: attributed
+    answers, and under the lone-manager rule a leader's manager answer when it is the only
+    one — two or more managers stay unknown."""
+    cs = list(contributions)
+    managers: dict[str, list[str]] = defaultdict(list)
+    for c in cs:
+        if c.relationship == "manager":
+            managers[c.leader_id].append(c.feedback_id)
+    lone = (
+        {ids[0] for ids in managers.values() if len(ids) == 1}
+        if lone_manager_rule(rules)
+        else set()
+    )
+    return frozenset(c.feedback_id for c in cs if c.attributed or c.feedback_id in lone)
 
 
 def shown_cells(
@@ -163,14 +187,12 @@ def leader_table(
             if members:
                 raw[name] = (list(members), family)
     sets = {name: frozenset(c.feedback_id for c in ms) for name, (ms, _) in raw.items()}
-    eligible = [
-        name for name, (ms, family) in raw.items() if len(ms) >= max(1, family.minimum(name, rules))
-    ]
+    eligible = [name for name, (ms, family) in raw.items() if family.allows(name, len(ms), rules)]
     shown: set[str] = set()
     if OVERALL in eligible:
         others = sorted((n for n in eligible if n != OVERALL), key=lambda n: (-len(sets[n]), n))
         order = [OVERALL, *others]
-        secret = frozenset(c.feedback_id for c in contributions if not known(c, rules))
+        secret = frozenset(c.feedback_id for c in contributions) - known_ids(contributions, rules)
         shown = shown_cells([(n, sets[n]) for n in order], secret, rules.min_group_size)
     return {
         name: Cell(name, sets[name], dict(family.summary(ms)), name in shown)

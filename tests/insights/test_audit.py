@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -41,9 +41,9 @@ from service.settings import Settings
 from service.trust.linear import small_vector_in_row_space
 from service.trust.models import TrustPeriodCell
 from tests.conftest import make_tenant
-from tests.trust.audit import leak
+from tests.trust.audit import known_one_by_one, leak
 from tests.trust.helpers import START, Clock
-from tests.trust.test_audit import ITEMS, Answer, History, counted, steps
+from tests.trust.test_audit import ITEMS, LONE_MANAGERS, Answer, History, counted, steps
 
 TEXTS = (
     "Clearer priorities",
@@ -242,16 +242,20 @@ def audit(history: InsightHistory) -> int:
         served.setdefault(fig.period, set()).add(cells[(fig.period, fig.leader, fig.cell)])
 
     def secret(start: datetime) -> set[str]:
-        settings_ = periods[start].settings
-        lone = settings_["manager_group_minimum"] < settings_["min_group_size"]
+        """The period's answers not known one by one (a lone manager: only a leader's one
+        manager answer, when the period's manager_group_minimum is below min_group_size)."""
         p = periods[start]
-        return {
-            a.id
-            for a in history.answers.values()
-            if p.period_start <= a.submitted_at < p.period_end
-            and not a.attributed
-            and not (lone and a.relationship == "manager")
-        }
+        lone = p.settings["manager_group_minimum"] < p.settings["min_group_size"]
+        in_period = [
+            a for a in history.answers.values() if p.period_start <= a.submitted_at < p.period_end
+        ]
+        voices: list[Answer] = []
+        for leader in history.leaders:
+            voices += counted((a for a in in_period if a.leader == leader), p.period_end).values()
+        knowable = known_one_by_one(
+            ((a.id, a.leader, a.relationship, a.attributed) for a in voices), lone
+        )
+        return {a.id for a in in_period} - knowable
 
     for start, sets in served.items():
         anonymous = secret(start)
@@ -291,6 +295,7 @@ def test_no_small_vector_in_the_span_of_everything_served_insights_included(
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     )
     @given(history_steps=steps)
+    @example(history_steps=LONE_MANAGERS)
     def check(history_steps: list[tuple[Any, ...]]) -> None:
         frozen.now = START
         tenant = make_tenant(db, "Audit")

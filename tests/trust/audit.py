@@ -12,7 +12,7 @@ the row space iff Nᵀx = 0, i.e. iff the rows N[S, :] are linearly dependent; s
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Sequence
+from collections.abc import Collection, Hashable, Iterable, Sequence
 from itertools import combinations
 
 import sympy
@@ -64,3 +64,20 @@ def leak(
     matrix, columns = anonymous_matrix(rows, anonymous)
     found = small_support_in_row_space(matrix, k)
     return None if found is None else [columns[i] for i in found]
+
+
+def known_one_by_one(
+    counted: Iterable[tuple[Hashable, Hashable, str, bool]], lone_manager_rule: bool
+) -> set[Hashable]:
+    """The counted answers a reader may know one by one, as this audit reads the rules:
+    attributed answers, and — when `manager_group_minimum` is below `min_group_size` — a
+    leader's manager answer only when it is that leader's one manager answer of the period
+    (two or more managers stay anonymous). `counted`: (answer, leader, relationship,
+    attributed) for the period's counted answers."""
+    rows = list(counted)
+    managers: dict[Hashable, list[Hashable]] = {}
+    for answer, leader, relationship, _ in rows:
+        if relationship == "manager":
+            managers.setdefault(leader, []).append(answer)
+    lone = {ids[0] for ids in managers.values() if len(ids) == 1} if lone_manager_rule else set()
+    return {answer for answer, _, _, attributed in rows if attributed or answer in lone}

@@ -31,7 +31,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -43,7 +43,7 @@ from service.periods.models import TrustPeriod
 from service.settings import Settings
 from service.trust.models import TrustPeriodCell
 from tests.conftest import Tenant, make_tenant
-from tests.trust.audit import leak
+from tests.trust.audit import known_one_by_one, leak
 from tests.trust.helpers import START, Clock, all_items, close
 
 ITEMS = ("trust", "greater_good", "want_to_follow", "leaned_on")
@@ -89,6 +89,36 @@ steps = st.lists(
     min_size=5,
     max_size=16,
 )
+
+
+# Drawn on purpose (issue 18, P1): under the lone-manager rule, two managers (hidden, and
+# anonymous in the rank test) and one manager (shown, known).
+LONE_MANAGERS = [
+    ("lone_manager", True),
+    ("skip", 95),
+    (
+        "burst",
+        0,
+        [
+            ("manager", "r0", (5, 5, 5, 5)),
+            ("manager", "r1", (1, 2, 1, 1)),
+            ("direct_report", "r2", (3, 3, 4, 3)),
+            ("direct_report", "r3", (4, 4, 4, 4)),
+            ("direct_report", "r4", (2, 2, 3, 2)),
+        ],
+    ),
+    (
+        "burst",
+        1,
+        [
+            ("manager", "r0", (5, 5, 5, 5)),
+            ("direct_report", "r2", (3, 3, 4, 3)),
+            ("direct_report", "r3", (4, 4, 4, 4)),
+            ("direct_report", "r4", (2, 2, 3, 2)),
+        ],
+    ),
+    ("skip", 95),  # their period closes and is read while it is the latest
+]
 
 
 @dataclass
@@ -397,21 +427,25 @@ def audit(history: History) -> int:
         served.setdefault(f.period, set()).add(members)
 
     # 3. The rank test. Known one by one: attributed answers (admins read them), and in a
-    # period whose manager_group_minimum is below min_group_size, the managers' answers.
-    def known(answer: Answer) -> bool:
-        if answer.attributed:
-            return True
-        settings_ = periods[period_of_answer[answer.id]].settings
-        lone = settings_["manager_group_minimum"] < settings_["min_group_size"]
-        return lone and answer.relationship == "manager"
-
-    period_of_answer = {
-        a.id: start
-        for a in history.answers.values()
-        for start, p in periods.items()
-        if p.period_start <= a.submitted_at < p.period_end
-    }
-    anonymous = {i for i, a in history.answers.items() if i in period_of_answer and not known(a)}
+    # period whose manager_group_minimum is below min_group_size, a leader's one manager
+    # answer when there is only one (two or more managers stay anonymous).
+    anonymous: set[str] = set()
+    for p in periods.values():
+        lone = p.settings["manager_group_minimum"] < p.settings["min_group_size"]
+        in_period = [
+            a
+            for a in history.answers.values()
+            if p.period_start <= a.submitted_at < p.period_end
+            and (a.purged_at is None or a.purged_at >= p.closed_at)
+        ]
+        voices: list[Answer] = []
+        for leader in history.leaders:
+            mine = (a for a in in_period if a.leader == leader)
+            voices += counted(mine, p.period_end).values()
+        knowable = known_one_by_one(
+            ((a.id, a.leader, a.relationship, a.attributed) for a in voices), lone
+        )
+        anonymous |= {a.id for a in in_period} - knowable
     every_set: list[frozenset[str]] = []
     for start, sets in served.items():
         rows = sorted(sets, key=sorted)
@@ -451,6 +485,7 @@ def test_no_small_vector_in_the_span_of_everything_served(
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     )
     @given(history_steps=steps)
+    @example(history_steps=LONE_MANAGERS)
     def check(history_steps: list[tuple[Any, ...]]) -> None:
         frozen.now = START
         tenant = make_tenant(db, "Audit")
