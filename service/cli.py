@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from sqlalchemy.orm import Session
 
+from service import clock
 from service.api_keys.keys import Scope
 from service.db import make_engine, make_sessionmaker, utcnow
 from service.settings import Settings, get_settings
@@ -352,16 +354,18 @@ def openapi(
 
 @app.callback()
 def _check_configuration() -> None:
-    """Refuse a bad configuration in one line that names the setting and the rule."""
+    """Refuse a bad configuration in one line that names the setting and the rule; set the
+    clock's development offset for the command."""
     from pydantic import ValidationError
 
     from service.settings import describe_configuration_error
 
     try:
-        get_settings()
+        settings = get_settings()
     except ValidationError as exc:
         typer.echo(describe_configuration_error(exc), err=True)
         raise typer.Exit(2) from None
+    clock.set_offset(timedelta(days=settings.clock_offset_days))
 
 
 def main() -> None:

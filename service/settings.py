@@ -110,6 +110,14 @@ class Settings(BaseSettings):
         default="INFO", description="Threshold of the JSON logs on stdout (case-insensitive)."
     )
 
+    clock_offset_days: int = Field(
+        default=0,
+        ge=-36500,
+        le=36500,
+        description="Development and tests only: the clock runs this many days ahead of real "
+        "time (negative: behind). Refused in production.",
+    )
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_log_level(cls, value: object) -> object:
@@ -123,6 +131,11 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "CALLING_SECRET_KEY must be set to a random value of at least 32 characters "
                     "(not the development default) when CALLING_ENVIRONMENT=production"
+                )
+            if self.clock_offset_days:
+                raise ValueError(
+                    "CALLING_CLOCK_OFFSET_DAYS is for development and tests; it must be 0 "
+                    "when CALLING_ENVIRONMENT=production"
                 )
         return self
 

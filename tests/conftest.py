@@ -8,6 +8,7 @@ where they fail instead.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
+from service import clock
 from service.api.app import create_app
 from service.api_keys.keys import Scope
 from service.api_keys.service import create_api_key
@@ -180,6 +182,17 @@ def make_tenant(engine: Engine, name: str) -> Tenant:
         platform = platform_organization(session).org_id
         keys["platform"] = create_api_key(session, platform, "platform", [Scope.platform])[1]
         return Tenant(org_id=org.org_id, admin_key=keys["admin"], keys=keys)
+
+
+@pytest.fixture(params=[0, 365], ids=["today", "a-year-ahead"])
+def clock_offset_days(request: pytest.FixtureRequest) -> Iterator[int]:
+    """Days the service's clock runs ahead (issue 18: no example depends on today's date).
+    The test process's clock is moved too; give the live server the same
+    (`clock_offset_days=str(days)`)."""
+    days: int = request.param
+    clock.set_offset(dt.timedelta(days=days))
+    yield days
+    clock.set_offset(dt.timedelta(0))
 
 
 @pytest.fixture

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import FastAPI
 
+from service import clock
 from service.api.auth import install_key_cache
 from service.api.docs import install_docs
 from service.api.health import router as health_router
@@ -114,6 +116,7 @@ LICENSE = {"name": "Proprietary", "url": "https://calling.dev/terms"}
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)  # a no-op when logging is configured already
+    clock.set_offset(timedelta(days=settings.clock_offset_days))  # development and tests only
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -1,13 +1,16 @@
 """The HTTP/1.1 server protocol `calling serve` runs: uvicorn's h11 protocol, with limits.
 
-uvicorn (h11) caps the request head at `h11_max_incomplete_event_size` and closes idle
-keep-alive connections after `timeout_keep_alive`, but has no timeout for a request head
-that trickles in, and answers malformed HTTP with a `text/plain` 400. This subclass (passed
-to uvicorn as its `http` protocol class, which uvicorn supports) adds both:
+uvicorn closes idle keep-alive connections after `timeout_keep_alive`, and h11 refuses a
+buffered *incomplete* head over `h11_max_incomplete_event_size` — but a head over that size
+that arrives whole, in one write, is parsed and served; there is no timeout for a request
+head that trickles in, and malformed HTTP gets a `text/plain` 400. This subclass (passed to
+uvicorn as its `http` protocol class, which uvicorn supports) adds:
 
-* the head of every request (the first, and each on a kept-alive connection) must arrive
-  within `header_timeout` seconds, else the connection gets a `408` problem and is closed;
-* malformed HTTP and a head over the size cap get an `application/problem+json` 400.
+* the head of every request (the first, and each on a kept-alive or pipelined connection)
+  is at most `h11_max_incomplete_event_size` bytes however it arrives, else a `431` problem
+  and the connection is closed (`_CappedConnection`);
+* the head must arrive within `header_timeout` seconds, else a `408` problem and close;
+* malformed HTTP gets an `application/problem+json` 400.
 
 Slow bodies are the application's part (`service.api.middleware.HttpLayer`, `408`).
 """
@@ -16,8 +19,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from typing import Any
 
+import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from service.errors import PROBLEM_MEDIA_TYPE, problem_document
@@ -36,11 +41,37 @@ def _problem(status: int, reason: str, slug: str, detail: str) -> bytes:
     return head + body
 
 
+# Where h11 ends a head: the first blank line (it accepts bare LF line endings too).
+_END_OF_HEAD = re.compile(b"\n\r?\n")
+_H11_DEFAULT_CAP = 16 * 1024  # h11's, when uvicorn is given no cap
+
+
+class _CappedConnection(h11.Connection):
+    """An h11 server connection that refuses a request head over `max_head` bytes before
+    parsing it, whether the head is still incomplete (h11's own cap) or arrived whole."""
+
+    def __init__(self, max_head: int) -> None:
+        super().__init__(h11.SERVER, max_incomplete_event_size=max_head)
+        self.max_head = max_head
+        self.head_too_large = False
+
+    def next_event(self) -> Any:
+        if self.their_state is h11.IDLE:  # the buffer starts with a request head
+            buffered, _ = self.trailing_data
+            if len(buffered) > self.max_head and not _END_OF_HEAD.search(
+                buffered, 0, self.max_head
+            ):
+                self.head_too_large = True
+                raise h11.RemoteProtocolError("request head too large", error_status_hint=431)
+        return super().next_event()
+
+
 class CallingH11Protocol(H11Protocol):
     header_timeout: float = 10.0
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.conn = _CappedConnection(self.config.h11_max_incomplete_event_size or _H11_DEFAULT_CAP)
         self._header_timer: asyncio.TimerHandle | None = None
 
     def _arm_header_timer(self) -> None:
@@ -91,9 +122,19 @@ class CallingH11Protocol(H11Protocol):
 
     def send_400_response(self, msg: str) -> None:
         self._cancel_header_timer()
-        self.transport.write(
-            _problem(400, "Bad Request", "bad-request", "The request is not valid HTTP/1.1.")
-        )
+        conn = self.conn
+        if isinstance(conn, _CappedConnection) and conn.head_too_large:
+            problem = _problem(
+                431,
+                "Request Header Fields Too Large",
+                "request-header-fields-too-large",
+                f"The request head is larger than {conn.max_head} bytes.",
+            )
+        else:
+            problem = _problem(
+                400, "Bad Request", "bad-request", "The request is not valid HTTP/1.1."
+            )
+        self.transport.write(problem)
         self.transport.close()
 
 

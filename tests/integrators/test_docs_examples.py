@@ -28,16 +28,24 @@ def test_the_integrators_guide_has_curl_examples() -> None:
 
 @pytest.mark.parametrize("page", pages_with_calls(), ids=lambda p: p.name)
 def test_every_example_of_the_page_runs_against_the_live_service(
-    page: Path, database_url: str, db: Engine, platform_key: str, tmp_path: Path
+    page: Path,
+    database_url: str,
+    db: Engine,
+    platform_key: str,
+    tmp_path: Path,
+    clock_offset_days: int,
 ) -> None:
+    """On any date: with the service's clock (API and `calling` commands) a year ahead too."""
     blocks = _BLOCK.findall(page.read_text())
     script = "set -euo pipefail\n" + "\n".join(blocks)
-    with live_server(database_url, tmp_path / "server.log") as base:
+    offset = str(clock_offset_days)
+    with live_server(database_url, tmp_path / "server.log", clock_offset_days=offset) as base:
         env = {k: v for k, v in os.environ.items() if not k.startswith("CALLING_")}
         env |= {
             "BASE": base,
             "PLATFORM_KEY": platform_key,
             "CALLING_DATABASE_URL": database_url,  # for the `calling` commands of the page
+            "CALLING_CLOCK_OFFSET_DAYS": offset,
             "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
         }
         result = subprocess.run(

@@ -102,7 +102,12 @@ def _close_the_period_before(db: Engine, org_id: str, leader_id: str) -> None:
 
 
 def test_the_whole_workflow_through_the_generated_client(
-    client_package: Path, database_url: str, db: Engine, platform_key: str, tmp_path: Path
+    client_package: Path,
+    database_url: str,
+    db: Engine,
+    platform_key: str,
+    tmp_path: Path,
+    clock_offset_days: int,
 ) -> None:
     from calling_client import AuthenticatedClient
     from calling_client.models import (
@@ -127,7 +132,8 @@ def test_the_whole_workflow_through_the_generated_client(
     def key() -> str:
         return str(uuid.uuid4())  # a new Idempotency-Key for each request
 
-    with live_server(database_url, tmp_path / "server.log") as base:
+    offset = str(clock_offset_days)  # on any date: the service's clock a year ahead too
+    with live_server(database_url, tmp_path / "server.log", clock_offset_days=offset) as base:
         # 0. The platform onboards a customer; its admin key works at once.
         platform = AuthenticatedClient(base_url=base, token=platform_key)
         onboarded = ok(
