@@ -11,20 +11,18 @@ rest spread over the other leaders), every answer with `needs` and `dreams` draw
 test corpus (English, Swedish, emoji). The period is then closed (`close_due_periods`: the
 trust, belief and theme cells are computed once) and the database vacuumed and analyzed,
 and GET /v1/leaders/{id}/alignment and GET /v1/leaders/{id}/themes are measured over HTTP
-in-process, interleaved. Prints the median and p95 per
-size and route and checks that the largest size's medians are within 1.5× of the smallest's
-(exit 1 if not).
+in-process, every size and route read round-robin in one run (bench/interleave.py). Prints
+the median and p95 per size and route and checks that the largest size's medians are within
+1.5× of the smallest's (exit 1 if not).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import statistics
 import sys
-import time
-import uuid
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -32,17 +30,17 @@ from fastapi.testclient import TestClient
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.dataset import load as load_dataset
-from service.api.app import create_app
+from bench.interleave import clients, databases, interleaved, summary, within
 from service.api_keys.keys import Scope
-from service.settings import Settings
-from tests.conftest import create_pg_database, drop_pg_database, pg_available
+from tests.conftest import pg_available
 
 BELIEFS = 5
 ROUTES = ("alignment", "themes")
+BOUND = 1.5
 
 
-def load(url: str, rows: int, now: datetime) -> tuple[str, str, float]:
-    """Return (API key, measured leader id, seconds spent closing the period)."""
+def load(url: str, rows: int, now: datetime) -> tuple[str, str, float, float]:
+    """Return (API key, measured leader id, seconds loading, of them closing the period)."""
     data = load_dataset(
         url,
         rows,
@@ -53,27 +51,24 @@ def load(url: str, rows: int, now: datetime) -> tuple[str, str, float]:
         texts=1.0,
     )
     assert data.closed_periods == 1, data.closed_periods
-    return data.tokens[Scope.read], data.measured, data.seconds["close"]
+    total = sum(data.seconds.values())
+    return data.tokens[Scope.read], data.measured, total, data.seconds["close"]
 
 
-def measure(url: str, token: str, leader: str, reads: int) -> dict[str, list[float]]:
+def read(client: TestClient, token: str, leader: str, route: str) -> None:
+    response = client.get(
+        f"/v1/leaders/{leader}/{route}", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 200, response.text
+
+
+def check(client: TestClient, token: str, leader: str) -> None:
+    """The figures measured are real ones: a shown alignment cell and themes."""
     headers = {"Authorization": f"Bearer {token}"}
-    timings: dict[str, list[float]] = {route: [] for route in ROUTES}
-    unlimited = Settings(database_url=url, rate_limit_per_minute=0)  # measure reads, not 429s
-    with TestClient(create_app(unlimited)) as client:
-        for i in range(reads + 20):
-            for route in ROUTES:  # interleaved, so a disturbance hits both alike
-                started = time.perf_counter()
-                response = client.get(f"/v1/leaders/{leader}/{route}", headers=headers)
-                elapsed = time.perf_counter() - started
-                assert response.status_code == 200, response.text
-                if i >= 20:  # warm-up
-                    timings[route].append(elapsed)
-        body = client.get(f"/v1/leaders/{leader}/alignment", headers=headers).json()
-        assert body["period"] is not None, body
-        assert any(b["others"]["suppressed"] is False for b in body["beliefs"]), body
-        assert client.get(f"/v1/leaders/{leader}/themes", headers=headers).json()["themes"]
-    return timings
+    body = client.get(f"/v1/leaders/{leader}/alignment", headers=headers).json()
+    assert body["period"] is not None, body
+    assert any(b["others"]["suppressed"] is False for b in body["beliefs"]), body
+    assert client.get(f"/v1/leaders/{leader}/themes", headers=headers).json()["themes"]
 
 
 def main() -> int:
@@ -87,37 +82,31 @@ def main() -> int:
         print(f"PostgreSQL not reachable ({reason})")
         return 1
     now = datetime.now(UTC)
-    medians: dict[str, dict[int, float]] = {route: {} for route in ROUTES}
-    for size in args.sizes:
-        name = f"calling_bench_{uuid.uuid4().hex[:8]}"
-        url = create_pg_database(name)
-        try:
-            started = time.perf_counter()
-            token, leader, closing = load(url, size, now)
-            loaded = time.perf_counter() - started
-            timings = measure(url, token, leader, args.reads)
-        finally:
-            drop_pg_database(name)
-        for route in ROUTES:
-            medians[route][size] = statistics.median(timings[route])
-            p95 = statistics.quantiles(timings[route], n=20)[-1]
-            print(
-                f"{size:>9,} feedback rows: {route:<9} read median "
-                f"{medians[route][size] * 1000:6.2f} ms, p95 {p95 * 1000:6.2f} ms over "
-                f"{args.reads} reads (load {loaded:.1f} s, of it closing the period "
-                f"{closing:.1f} s)",
-                flush=True,
+    with databases(args.sizes) as urls:
+        loaded = {size: load(url, size, now) for size, url in urls.items()}
+        with clients(urls) as apps:
+            for size in urls:
+                check(apps[size], *loaded[size][:2])
+            timings = interleaved(
+                {
+                    (size, route): partial(read, apps[size], *loaded[size][:2], route)
+                    for size in urls
+                    for route in ROUTES
+                },
+                args.reads,
             )
     ok = True
     for route in ROUTES:
-        smallest, largest = min(medians[route]), max(medians[route])
-        ratio = medians[route][largest] / medians[route][smallest]
-        verdict = "ok" if ratio <= 1.5 else "OVER the 1.5x bound"
-        ok = ok and ratio <= 1.5
-        print(
-            f"{route}: median at {largest:,} / median at {smallest:,} = {ratio:.2f} "
-            f"(bound 1.5) {verdict}"
-        )
+        medians: dict[int, float] = {}
+        for size in args.sizes:
+            medians[size], p95 = summary(timings[size, route])
+            print(
+                f"{size:>9,} feedback rows: {route:<9} read median {medians[size]:6.2f} ms,"
+                f" p95 {p95:6.2f} ms over {args.reads} reads (load {loaded[size][2]:.1f} s,"
+                f" of it closing the period {loaded[size][3]:.1f} s)",
+                flush=True,
+            )
+        ok = within(medians, BOUND, f"{route}: ") and ok
     return 0 if ok else 1
 
 
