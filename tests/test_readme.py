@@ -93,6 +93,8 @@ def test_the_walkthrough_runs_as_written(
         r'"open_period":\{"start":"([^"]+)","end":"([^"]+)","answers":3\}', result.stdout
     )
     assert period, result.stdout[-3000:]
+    # Step 10b tried the receiver (nothing listens on port 9: the answer says so).
+    assert '"event_type":"webhook.test","succeeded":false' in result.stdout, result.stdout[-3000:]
     service_now = dt.datetime.now(dt.UTC) + dt.timedelta(days=clock_offset_days)
     start, end = (dt.datetime.fromisoformat(period.group(i)) for i in (1, 2))
     assert start <= service_now < end, (start, end)

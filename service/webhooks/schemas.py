@@ -155,3 +155,37 @@ class DeliveryOut(Schema):
         max_length=200, description="Why the last attempt failed, if not a status.", examples=[None]
     )
     delivered_at: datetime | None = Field(description="When a 2xx came.", examples=[None])
+
+
+TEST_EVENT_TYPE = "webhook.test"
+
+
+class WebhookTestResult(Schema):
+    """What happened when a signed `webhook.test` event was sent to the endpoint just now."""
+
+    event_id: str = Field(
+        pattern=id_pattern("evt"),
+        description="The test event's id (its `webhook-id`); it is not in the feed.",
+        examples=["evt_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+    )
+    event_type: str = Field(
+        pattern=r"^webhook\.test$",
+        description="Always `webhook.test`.",
+        examples=[TEST_EVENT_TYPE],
+    )
+    succeeded: bool = Field(description="Whether the receiver answered 2xx.", examples=[True])
+    status_code: int | None = Field(
+        ge=0, le=999, description="The receiver's HTTP status, if it answered.", examples=[200]
+    )
+    error: str | None = Field(
+        max_length=200,
+        description="Why no status came (timeout, connection, a refused address).",
+        examples=[None],
+    )
+    sent_at: datetime = Field(
+        description="When it was sent (also its `webhook-timestamp`).",
+        examples=["2026-12-01T09:00:00Z"],
+    )
+    duration_ms: Annotated[int, Field(ge=0, le=INT32_MAX), JSON_NUMBER] = Field(
+        description="How long the receiver took, in milliseconds.", examples=[42]
+    )

@@ -20,6 +20,7 @@ from service.webhooks.delivery import Outcome
 from service.webhooks.ssrf import Target
 from service.webhooks.worker import Worker
 from tests.conftest import Tenant
+from tests.webhooks.test_delivery import register
 from tests.webhooks.test_ssrf import PUBLIC, REFUSED
 
 
@@ -157,3 +158,31 @@ def test_a_host_that_is_no_dns_name_is_422_on_create_and_patch(
     assert sclient.get(endpoint, headers=tenant.headers()).json()["url"] == (
         "https://hooks.example.com/calling"
     )
+
+
+def test_a_test_event_is_pinned_and_refused_after_dns_rebinding(
+    sclient: TestClient, stub_app: FastAPI, tenant: Tenant
+) -> None:
+    endpoint = register(sclient, tenant, "https://hooks.example.com/in")
+    test = f"/v1/webhook-endpoints/{endpoint['id']}/test"
+    sent: list[Target] = []
+
+    def send(target: Target, headers: dict[str, str], body: bytes) -> Outcome:
+        sent.append(target)
+        return Outcome(204)
+
+    stub_app.state.webhook_sender = send
+    try:
+        first = sclient.post(test, headers=tenant.headers())
+        assert first.status_code == 200, first.text
+        assert first.json()["succeeded"] is True and first.json()["status_code"] == 204
+        assert [(t.address, t.host) for t in sent] == [(PUBLIC, "hooks.example.com")]
+
+        stub_app.state.webhook_resolver.answers["hooks.example.com"] = ["10.0.0.7"]
+        second = sclient.post(test, headers=tenant.headers())
+    finally:
+        del stub_app.state.webhook_sender
+    assert second.status_code == 200, second.text
+    assert second.json()["succeeded"] is False and second.json()["status_code"] is None
+    assert second.json()["error"].startswith("refused:")
+    assert len(sent) == 1  # nothing went to the inside address

@@ -15,7 +15,8 @@ from service.events.outbox import WebhookEndpoint
 from service.events.schemas import EventOut
 from service.ids import id_pattern
 from service.pages import Page, PageParams, cursor_field
-from service.webhooks import service, ssrf
+from service.webhooks import service, ssrf, trial
+from service.webhooks.delivery import post
 from service.webhooks.schemas import (
     DeliveryOut,
     DeliveryStatus,
@@ -24,7 +25,9 @@ from service.webhooks.schemas import (
     EndpointPatch,
     EndpointWithSecret,
     RotateSecret,
+    WebhookTestResult,
 )
+from service.webhooks.worker import Sender
 
 router = APIRouter(prefix="/v1/webhook-endpoints", tags=["Webhooks"], route_class=CallingRoute)
 
@@ -64,9 +67,13 @@ EndpointDep = Annotated[WebhookEndpoint, Depends(endpoint_in_org)]
 
 
 def _check_url(request: Request, url: str) -> None:
-    resolve: ssrf.Resolver = getattr(request.app.state, "webhook_resolver", ssrf.system_resolver)
     allow = request.app.state.settings.webhooks_allow_loopback
-    service.check_url(url, resolve, allow)
+    service.check_url(url, _resolver(request), allow)
+
+
+def _resolver(request: Request) -> ssrf.Resolver:
+    resolve: ssrf.Resolver = getattr(request.app.state, "webhook_resolver", ssrf.system_resolver)
+    return resolve
 
 
 def _server_secret(request: Request) -> str:
@@ -235,6 +242,42 @@ def redeliver_webhook(
     delivery = service.get_delivery(session, endpoint, delivery_id)
     service.redeliver(session, delivery, utcnow())
     return service.delivery_out(delivery)
+
+
+@router.post(
+    "/{endpoint_id:whk_id}/test",
+    operation_id="test_webhook_endpoint",
+    summary="Send a test event now (admin)",
+    description="Signs a `webhook.test` event as every delivery is signed (Standard Webhooks, "
+    "the endpoint's current secrets) and sends it at once, once, whatever the endpoint's "
+    "status and event types; answers what the receiver did (`succeeded`, its status or why "
+    "none came, how long it took). Nothing changes: the event is not in the feed, the "
+    "delivery log and the endpoint's status stay as they are (a 410 does not disable it). "
+    "The receiver's address is checked against the same rules as at every delivery; "
+    "a retry with the same `Idempotency-Key` answers the first result without sending again.",
+    responses=READ,
+)
+def test_webhook_endpoint(
+    session: SessionDep, request: Request, endpoint: EndpointDep
+) -> WebhookTestResult:
+    now = utcnow()
+    event_id, url, headers, body = trial.prepare(endpoint, _server_secret(request), now)
+    if getattr(request.state, "idempotency_claim", None) is None:
+        # Only read: the connection goes back before the wait (up to 15 s) for the receiver.
+        # With an Idempotency-Key the result is recorded with the key, as any POST's, and a
+        # retry with that key gets it again without a second send.
+        session.close()
+    sender: Sender = getattr(request.app.state, "webhook_sender", post)
+    return trial.send(
+        event_id,
+        url,
+        headers,
+        body,
+        now,
+        resolve=_resolver(request),
+        allow_loopback=request.app.state.settings.webhooks_allow_loopback,
+        sender=sender,
+    )
 
 
 WEBHOOK_DESCRIPTION = """Sent to each enabled endpoint subscribed to the event's type,
