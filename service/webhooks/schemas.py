@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -168,8 +168,7 @@ class WebhookTestResult(Schema):
         description="The test event's id (its `webhook-id`); it is not in the feed.",
         examples=["evt_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
     )
-    event_type: str = Field(
-        pattern=r"^webhook\.test$",
+    event_type: Literal["webhook.test"] = Field(
         description="Always `webhook.test`.",
         examples=[TEST_EVENT_TYPE],
     )
