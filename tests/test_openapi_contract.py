@@ -15,11 +15,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from openapi_spec_validator import validate
 
 from service.api.app import create_app
 from service.api.openapi import SPEC_PATH
+from service.api.responses import Problem
+from service.errors import PROBLEM_TYPE_BASE
 from service.settings import Settings
+from tests.conftest import Tenant
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
@@ -204,3 +208,64 @@ def test_ids_are_documented_with_their_prefix(spec: dict[str, Any]) -> None:
             if name.endswith("_id"):
                 pattern = parameter["schema"].get("pattern", "")
                 assert re.match(r"^\^[a-z]{3}_", pattern), f"{method.upper()} {path} {name}"
+
+
+def test_every_error_response_has_an_example_of_its_own_status(spec: dict[str, Any]) -> None:
+    """Swagger UI shows each error status with its own problem (a 413 is not a 404)."""
+    for path, method, operation in _operations(spec):
+        for code, response in operation["responses"].items():
+            if int(code) < 400:
+                continue
+            label = f"{method.upper()} {path} → {code}"
+            example = response["content"]["application/problem+json"].get("example")
+            assert example is not None, f"{label} has no example"
+            problem = Problem.model_validate(example)  # the schema's own bounds
+            assert problem.status == int(code), label
+            assert problem.type.startswith(PROBLEM_TYPE_BASE), label
+            assert problem.instance == path, label
+            assert (problem.errors is not None) == (code == "422"), label
+
+
+def _example(spec: dict[str, Any], path: str, method: str, code: int) -> dict[str, Any]:
+    response = spec["paths"][path][method]["responses"][str(code)]
+    return dict(response["content"]["application/problem+json"]["example"])
+
+
+def test_the_error_examples_are_what_the_service_answers(
+    spec: dict[str, Any], client: TestClient, tenant: Tenant
+) -> None:
+    """Each example's type and title (and its detail, where it does not name the request's
+    objects) is what the service sends for that status."""
+    collection, item = "/v1/people", "/v1/people/{person_id}"
+    created = client.post(
+        collection, json={"external_id": "E1", "display_name": "Ann"}, headers=tenant.headers()
+    )
+    assert created.status_code == 201, created.text
+    one = f"{collection}/{created.json()['id']}"
+    admin, read = tenant.headers(), tenant.headers("read")
+    json_ = {**admin, "Content-Type": "application/json"}
+    text = {**admin, "Content-Type": "text/plain"}
+    stale = tenant.headers(**{"If-Match": '"99"'})
+    huge = b" " * (3 << 20)  # over the 2 MiB default
+    unknown = f"{collection}/per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"
+    # (documented path, method, status, URL, request, whether the detail is the example's)
+    cases: list[tuple[str, str, int, str, dict[str, Any], bool]] = [
+        (collection, "post", 400, collection, {"content": b"{", "headers": json_}, True),
+        (collection, "post", 401, collection, {"json": {}}, True),
+        (collection, "post", 403, collection, {"json": {}, "headers": read}, True),
+        (item, "get", 404, unknown, {"headers": admin}, False),
+        (collection, "post", 413, collection, {"content": huge, "headers": json_}, False),
+        (collection, "post", 415, collection, {"content": b"url", "headers": text}, True),
+        (collection, "post", 422, collection, {"json": {"external_id": 1}, "headers": admin}, True),
+        (item, "patch", 412, one, {"json": {}, "headers": stale}, False),
+        (item, "patch", 428, one, {"json": {}, "headers": admin}, True),
+    ]
+    for path, method, code, url, request, same_detail in cases:
+        example = _example(spec, path, method, code)
+        answer = client.request(method.upper(), url, **request)
+        label = f"{method.upper()} {path} → {code}"
+        assert answer.status_code == code, f"{label}: {answer.status_code} {answer.text}"
+        body = answer.json()
+        assert (body["type"], body["title"]) == (example["type"], example["title"]), label
+        if same_detail:
+            assert body["detail"] == example["detail"], label

@@ -13,9 +13,25 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from service.api.auth import declared_scopes
-from service.api.problems import routes_of
+from service.api.problems import MALFORMED_JSON, routes_of
 from service.api.responses import Problem
 from service.api.workflow import STEP_DESCRIPTIONS
+from service.errors import (
+    IF_MATCH_REQUIRED,
+    PROBLEM_TYPE_BASE,
+    Conflict,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    PreconditionFailed,
+    PreconditionRequired,
+    ServiceError,
+    ServiceUnavailable,
+    TooManyRequests,
+    Unauthorized,
+    Unprocessable,
+    UnsupportedMediaType,
+)
 from service.ids import ID_LENGTH
 from service.types import DAY_LENGTH, MAX_TIMESTAMP_LENGTH
 
@@ -107,8 +123,58 @@ REQUEST_ID_HEADER: dict[str, Any] = {
 REFUSED_BEFORE_AUTHENTICATION = frozenset({401})
 
 
-def _problem_content() -> dict[str, Any]:
-    return {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+# What each error status of an operation looks like, for its example: (slug, title, detail)
+# as the service answers it (`{scope}` is the operation's scope).
+def _of(error: type[ServiceError], detail: str) -> tuple[str, str, str]:
+    return error.slug, error.title, detail
+
+
+_PROBLEM_EXAMPLES: dict[int, tuple[str, str, str]] = {
+    400: MALFORMED_JSON,
+    401: _of(Unauthorized, "Send an API key as `Authorization: Bearer <key>`."),
+    403: _of(Forbidden, "This API key lacks the `{scope}` scope."),
+    404: _of(NotFound, "No such object in your organization."),
+    409: _of(Conflict, "This request conflicts with the object's current state."),
+    412: _of(
+        PreconditionFailed,
+        'If-Match does not match the current ETag "3"; read the resource again.',
+    ),
+    413: _of(PayloadTooLarge, "The body exceeds 2097152 bytes."),
+    415: _of(UnsupportedMediaType, "Send the body as application/json."),
+    422: _of(Unprocessable, "The request has invalid or unknown fields; see `errors`."),
+    428: _of(PreconditionRequired, IF_MATCH_REQUIRED),
+    429: _of(
+        TooManyRequests, "Too many requests for this organization; retry after the indicated delay."
+    ),
+    500: ("internal-error", "Internal server error", "An unexpected error occurred."),
+    503: _of(
+        ServiceUnavailable,
+        "The database is temporarily unavailable; retry after the indicated delay.",
+    ),
+}
+
+
+def _problem_content(code: int, path: str, operation: dict[str, Any]) -> dict[str, Any]:
+    """The problem+json content of an error response, with an example of its own status."""
+    slug, title, detail = _PROBLEM_EXAMPLES[code]
+    scopes = [s for r in operation.get("security", []) for s in r.get("ApiKey", [])]
+    example: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + slug,
+        "title": title,
+        "status": code,
+        "detail": detail.replace("{scope}", scopes[0] if scopes else "admin"),
+        "instance": path,
+    }
+    if code == 422:
+        example["errors"] = [
+            {"field": "query.limit", "message": "Input should be less than or equal to 100"}
+        ]
+    return {
+        "application/problem+json": {
+            "schema": {"$ref": "#/components/schemas/Problem"},
+            "example": example,
+        }
+    }
 
 
 def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
@@ -318,7 +384,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     components["headers"]["X-Request-Id"] = copy.deepcopy(REQUEST_ID_HEADER)
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
-    for path_item in spec.get("paths", {}).values():
+    for path, path_item in spec.get("paths", {}).items():
         for operation in path_item.values():
             for parameter in operation.get("parameters", []):
                 if not parameter.get("required") and "schema" in parameter:
@@ -326,7 +392,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             responses = operation.get("responses", {})
             for code, response in responses.items():
                 if int(code) >= 400:
-                    response["content"] = _problem_content()
+                    response["content"] = _problem_content(int(code), path, operation)
                     headers = _HEADER_DOCS.get(int(code))
                     if headers:
                         response["headers"] = copy.deepcopy(headers)

@@ -46,7 +46,7 @@ def problem_response(
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
 
 
-_MALFORMED_JSON = ("malformed-json", "Malformed JSON", "The request body is not valid JSON.")
+MALFORMED_JSON = ("malformed-json", "Malformed JSON", "The request body is not valid JSON.")
 
 
 def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -73,7 +73,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = list(exc.errors())
     if any(e.get("type") == "json_invalid" for e in errors):
-        return problem_response(request, 400, *_MALFORMED_JSON)
+        return problem_response(request, 400, *MALFORMED_JSON)
     if any(_is_missing_if_match(e) for e in errors):
         return problem_response(
             request,
@@ -145,7 +145,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     headers = dict(exc.headers or {})
     if exc.status_code == 400 and detail == "There was an error parsing the body":
         # FastAPI's answer to a body that is not even text: the same problem as bad JSON.
-        slug, title, detail = _MALFORMED_JSON
+        slug, title, detail = MALFORMED_JSON
     if exc.status_code == 404 and detail == "Not Found":
         detail = "No route matches this path."
     if exc.status_code == 405:
