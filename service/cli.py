@@ -172,6 +172,7 @@ def _worker(settings: Settings) -> Worker:
         sessions=make_sessionmaker(make_engine(settings)),
         server_secret=settings.secret_key.get_secret_value(),
         allow_loopback=settings.webhooks_allow_loopback,
+        sandbox_loopback=settings.sandbox_webhooks_allow_loopback,
     )
 
 

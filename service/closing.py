@@ -6,7 +6,8 @@ command, run by a Kubernetes CronJob and in the background of `calling serve`; `
 purge` runs it first too): the trust tables (`trust.closing.freeze_period`), then the
 insight cells (`insights.closing.close_insights`), then the period's events
 (`trust.closing.announce`), in one transaction. Each organization runs in its own
-transaction, so one failure does not hold up the others.
+transaction, so one failure does not hold up the others, and on its own time (a sandbox's
+test clock, `service.test_clock`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.clock import organization_time
 from service.db import utcnow
 from service.feedback.models import Feedback, FeedbackBeliefRating
 from service.feedback.open_counts import recount_open
@@ -35,9 +37,9 @@ def close_period(session: Session, org: Organization, period: Period, now: datet
     announce(session, org.org_id, period, frozen.settings, frozen.overall, frozen.prior)
 
 
-def close_due_periods(session: Session, org: Organization, now: datetime) -> int:
+def close_due(session: Session, org: Organization, now: datetime) -> list[Period]:
     """Close every period of the organization that has ended by `now` and is not closed yet
-    (from its first answer on). Idempotent; safe to run concurrently. Returns how many."""
+    (from its first answer on). Idempotent; safe to run concurrently. Returns those closed."""
     lock(session, org.org_id, shared=False)
     start = last_closed_end(session, org.org_id)
     if start is None:
@@ -45,11 +47,16 @@ def close_due_periods(session: Session, org: Organization, now: datetime) -> int
             select(func.min(Feedback.period_start)).where(Feedback.org_id == org.org_id)
         )
         if start is None:
-            return 0
+            return []
     due = periods_between(schedule_of(org), start, now)
     for period in due:
         close_period(session, org, period, now)
-    return len(due)
+    return due
+
+
+def close_due_periods(session: Session, org: Organization, now: datetime) -> int:
+    """`close_due`: how many periods it closed."""
+    return len(close_due(session, org, now))
 
 
 def purge_expired_feedback(session: Session, org: Organization, now: datetime) -> int:
@@ -96,7 +103,8 @@ def close_all(sessions: sessionmaker[Session]) -> int:
         with sessions() as session, session.begin():
             org = session.get(Organization, org_id)
             if org is not None:
-                closed += close_due_periods(session, org, utcnow())
+                with organization_time(org.clock_offset):  # a sandbox: its test clock's time
+                    closed += close_due_periods(session, org, utcnow())
     return closed
 
 
@@ -107,7 +115,8 @@ def purge_all(sessions: sessionmaker[Session]) -> int:
         with sessions() as session, session.begin():
             org = session.get(Organization, org_id)
             if org is not None:
-                deleted += purge_expired_feedback(session, org, utcnow())
+                with organization_time(org.clock_offset):
+                    deleted += purge_expired_feedback(session, org, utcnow())
     return deleted
 
 

@@ -102,6 +102,12 @@ class Settings(BaseSettings):
         default=False,
         description="TEST ONLY: let webhooks go to loopback receivers (also over http).",
     )
+    sandbox_webhooks_allow_loopback: bool = Field(
+        default=True,
+        description="Let sandbox organizations' webhooks go to loopback receivers (http or "
+        "https), so an integrator can try them on their own machine; turn it off where "
+        "this host's loopback interface serves anything a stranger must not reach.",
+    )
     run_worker: bool | None = Field(
         default=None,
         description="Run the webhook worker inside `calling serve` (default: on for SQLite).",

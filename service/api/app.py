@@ -30,6 +30,7 @@ from service.api.routes.people import router as people_router
 from service.api.routes.platform import router as platform_router
 from service.api.routes.reflection_prompts import router as reflection_prompts_router
 from service.api.routes.reflections import router as reflections_router
+from service.api.routes.test_clock import router as test_clock_router
 from service.api.routes.trust import router as trust_router
 from service.api.routes.webhooks import install_webhook_docs
 from service.api.routes.webhooks import router as webhooks_router
@@ -89,6 +90,13 @@ TAGS.append(
         "name": "Platform",
         "description": "For an HR platform serving many customers: onboard and offboard "
         "customer organizations with a platform key (`calling platform-keys create`).",
+    }
+)
+TAGS.append(
+    {
+        "name": "Test clock",
+        "description": "A sandbox organization's own time: advance it to close reporting "
+        "periods and see your own data's figures in seconds, not months.",
     }
 )
 
@@ -165,6 +173,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(feedback_responses_router)
     app.include_router(events_router)
     app.include_router(webhooks_router)
+    app.include_router(test_clock_router)
     install_webhook_docs(app)
     # One pure ASGI layer: request id, security and RateLimit headers, body bounds, telemetry.
     app.add_middleware(

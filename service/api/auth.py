@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Security
@@ -10,7 +11,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
+from service import clock
 from service.api.keycache import KeyCache
+from service.api.middleware import SANDBOX_STATE
 from service.api.ratelimit import acount_anonymous_request, acount_request
 from service.api.session import ConnectionSlots
 from service.api_keys.keys import Principal, Scope
@@ -74,12 +77,38 @@ async def authorize(request: Request, scopes: Iterable[Scope]) -> Principal:
             raise Unauthorized("Send an API key as `Authorization: Bearer <key>`.")
         raise Unauthorized("The API key is invalid or revoked, or its organization is deactivated.")
     request.state.org_id = principal.org_id
+    enter_organization(request, principal.sandbox, principal.clock_offset)
     await acount_request(request, principal.org_id)  # 429 when over it
     for scope in scopes:
         if not principal.allows(scope):
             raise Forbidden(f"This API key lacks the `{scope}` scope.")
     setattr(request.state, PRINCIPAL_STATE, principal)
     return principal
+
+
+CLOCK_STATE = "organization_clock"
+
+
+def enter_organization(request: Request, sandbox: bool, offset: timedelta) -> None:
+    """The rest of the request runs on the organization's time (a sandbox's test clock; see
+    `service.clock`) and its response is flagged when the organization is a sandbox.
+    `leave_organization` undoes it once the response is made."""
+    if sandbox:
+        setattr(request.state, SANDBOX_STATE, True)
+    if offset:
+        setattr(request.state, CLOCK_STATE, clock.enter_organization_time(offset))
+
+
+def is_sandbox(request: Request) -> bool:
+    """Whether the request's key (or response token) is a sandbox organization's."""
+    return bool(getattr(request.state, SANDBOX_STATE, False))
+
+
+def leave_organization(request: Request) -> None:
+    token = getattr(request.state, CLOCK_STATE, None)
+    if token is not None:
+        clock.leave_organization_time(token)
+        delattr(request.state, CLOCK_STATE)
 
 
 async def authenticate(

@@ -21,6 +21,11 @@ from service.api.problems import problem_response
 from service.api.ratelimit import STATE_KEY as RATE_LIMIT_STATE
 from service.errors import PayloadTooLarge, UnsupportedMediaType
 
+# Set in the request state by authentication when the key (or response token) belongs to a
+# sandbox organization: every response to it then carries `Calling-Sandbox: true`.
+SANDBOX_STATE = "sandbox"
+SANDBOX_HEADER = "Calling-Sandbox"
+
 logger = logging.getLogger("calling.http")
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
@@ -63,7 +68,8 @@ class HttpLayer:
     """The only middleware of our own, outermost. Every response, even a 500, carries the
     request id and the security headers; one of a request whose API key was checked, the
     RateLimit fields authentication left in the request state (whatever produced the
-    response: the endpoint, an error handler, a replay). A body over the limit is refused
+    response: the endpoint, an error handler, a replay), and `Calling-Sandbox: true` when
+    the key is a sandbox organization's. A body over the limit is refused
     with 413, and a body that does not arrive within `body_timeout` of the first read with
     408 (a slow client cannot hold a request open). Each request is counted in `metrics`
     and logged once it is answered (`service.api.observability.middleware`).
@@ -110,6 +116,8 @@ class HttpLayer:
                 for name, value in (state.get(RATE_LIMIT_STATE) or {}).items():
                     out[name] = value
                 out["x-request-id"] = request_id
+                if state.get(SANDBOX_STATE):
+                    out[SANDBOX_HEADER] = "true"
                 for name, value in SECURITY_HEADERS:
                     out[name.decode()] = value.decode()
             await send(message)

@@ -25,7 +25,7 @@ from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
 from service.api import paths  # noqa: F401  (registers the id convertors)
-from service.api.auth import authenticate, authorize, declared_scopes
+from service.api.auth import authenticate, authorize, declared_scopes, leave_organization
 from service.api.middleware import refuse_body_early
 from service.api.session import SessionDep
 from service.api.strict_json import StrictJSONRequest
@@ -123,6 +123,12 @@ class CallingRoute(APIRoute):
         scopes = sorted(declared_scopes(self.dependant))
 
         async def record_idempotent_response(request: Request) -> Response:
+            try:
+                return await respond(request)
+            finally:
+                leave_organization(request)  # the organization's clock, `authorize` set
+
+        async def respond(request: Request) -> Response:
             try:
                 if scopes:  # the key, then its scope: before anything else
                     await authorize(request, scopes)

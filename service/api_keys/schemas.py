@@ -56,9 +56,10 @@ class ApiKeyOut(Schema):
         examples=[["read", "write"]],
     )
     prefix: str = Field(
-        max_length=39,
-        pattern=rf"^csk_{_C32}{{26}}_{_C32}{{8}}$",
-        description="The key's first characters, to recognise it.",
+        max_length=44,
+        pattern=rf"^csk_(test_)?{_C32}{{26}}_{_C32}{{8}}$",
+        description="The key's first characters, to recognise it (`csk_test_…`: a sandbox "
+        "organization's key).",
         examples=["csk_01JD5ZQ8W4M3KXHNB7T2C9V6RE_01JD5ZQ8"],
     )
     created_at: datetime = Field(
@@ -83,8 +84,8 @@ class ApiKeyCreated(ApiKeyOut):
     """A new API key, with its secret: shown this once."""
 
     key: str = Field(
-        max_length=98,
-        pattern=rf"^csk_{_C32}{{26}}_{_C32}{{26}}_[0-9a-f]{{40}}$",
+        max_length=103,
+        pattern=rf"^csk_(test_)?{_C32}{{26}}_{_C32}{{26}}_[0-9a-f]{{40}}$",
         description="The API key. Shown once: store it now.",
         examples=[
             "csk_01JD5ZQ8W4M3KXHNB7T2C9V6RE_01JD5ZQ8W4M3KXHNB7T2C9V6RF_"
@@ -102,6 +103,14 @@ class TenantCreate(Schema):
         description="What its first admin key is for.",
         examples=["Acme AB: HR platform integration"],
     )
+    sandbox: bool = Field(
+        False,
+        description="Create a sandbox: an organization for an integrator's tests, with a test "
+        "clock (`advance_test_clock`) and webhooks allowed to `http://` and loopback "
+        "receivers. Its keys read `csk_test_…` and every response to them carries "
+        "`Calling-Sandbox: true`. Never made live; the same privacy rules apply.",
+        examples=[False],
+    )
 
 
 class TenantCreated(Schema):
@@ -117,6 +126,7 @@ class TenantCreated(Schema):
                 "created_at": "2025-01-02T10:00:00Z",
                 "updated_at": "2025-01-02T10:00:00Z",
                 "deactivated_at": None,
+                "sandbox": False,
             }
         ],
     )

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.api_keys.keys import Scope, new_key_material
+from service.api_keys.keys import Scope, key_prefix, new_key_material
 from service.api_keys.models import ApiKey
 from service.api_keys.schemas import ApiKeyOut
 from service.db import utcnow
@@ -31,7 +31,7 @@ def create_api_key(
             errors=[{"field": "scopes", "message": "`platform` cannot be combined or granted"}],
         )
     key_id = new_id("key")
-    token, secret_hash = new_key_material(org_id, key_id)
+    token, secret_hash = new_key_material(org_id, key_id, org.sandbox)
     key = ApiKey(
         org_id=org_id,
         id=key_id,
@@ -45,12 +45,13 @@ def create_api_key(
     return key, token
 
 
-def key_out(key: ApiKey) -> ApiKeyOut:
+def key_out(key: ApiKey, sandbox: bool = False) -> ApiKeyOut:
+    """`sandbox`: whether the key's organization is a sandbox (its keys read `csk_test_…`)."""
     return ApiKeyOut(
         id=key.id,
         name=key.name,
         scopes=[Scope(s) for s in key.scopes],
-        prefix=f"csk_{key.org_id.removeprefix('org_')}_{key.id.removeprefix('key_')[:8]}",
+        prefix=f"{key_prefix(sandbox)}_{key.org_id.removeprefix('org_')}_{key.id.removeprefix('key_')[:8]}",
         created_at=key.created_at,
         revoked_at=key.revoked_at,
     )

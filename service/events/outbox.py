@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from service import clock
 from service.db import Base, TenantMixin, TimestampMixin
 from service.events.models import Event
 from service.ids import new_id
@@ -91,6 +92,7 @@ def enqueue(session: Session, org_id: str, events: Sequence[Event]) -> None:
     )
     if not endpoints:
         return
+    now = clock.real_now()  # the worker's time (an event of a sandbox is dated by its test clock)
     session.add_all(
         WebhookDelivery(
             org_id=org_id,
@@ -101,8 +103,8 @@ def enqueue(session: Session, org_id: str, events: Sequence[Event]) -> None:
             event_type=event.type,
             status="pending",
             attempts=0,
-            next_attempt_at=event.occurred_at,
-            created_at=event.occurred_at,
+            next_attempt_at=now,
+            created_at=now,
         )
         for event in events
         for endpoint in endpoints

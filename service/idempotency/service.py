@@ -26,7 +26,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from service.db import utcnow
+from service import clock
 from service.errors import Conflict, Unprocessable
 from service.idempotency.models import IdempotencyRecord
 
@@ -81,7 +81,7 @@ class IdempotencyClaim:
     ) -> None:
         """Store the response for replays; for an `anonymous` answer, only that the key was
         used (`ANONYMOUS_MARKER`)."""
-        now = utcnow()
+        now = clock.real_now()  # the service's time: records outlive no test clock
         fingerprint_ = self.fingerprint
         if anonymous:
             headers, body, fingerprint_ = {ANONYMOUS_MARKER: "1"}, b"", _NO_FINGERPRINT
@@ -124,7 +124,7 @@ def claim(
         lock_key = func.hashtextextended(f"{org_id}:{api_key_id}:{key}", 0)
         if not session.scalar(select(func.pg_try_advisory_xact_lock(lock_key))):
             raise _in_flight()
-    now = utcnow()
+    now = clock.real_now()
     existing = session.get(IdempotencyRecord, (org_id, api_key_id, key))
     if existing is not None and existing.expires_at <= now:
         session.execute(

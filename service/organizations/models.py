@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Integer, String, false
+from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db import Base, TenantMixin, TimestampMixin
@@ -18,6 +18,9 @@ class Organization(TenantMixin, TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint("min_group_size >= 3", name="min_group_size"),
         CheckConstraint("min_comment_group_size >= min_group_size", name="min_comment_group_size"),
+        CheckConstraint(
+            "test_clock_seconds >= 0 AND (sandbox OR test_clock_seconds = 0)", name="test_clock"
+        ),
     )
 
     name: Mapped[str] = mapped_column(String(200))
@@ -27,6 +30,11 @@ class Organization(TenantMixin, TimestampMixin, Base):
     is_platform: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # A deactivated organization's keys stop working at once; its data is kept.
     deactivated_at: Mapped[datetime | None] = mapped_column(default=None)
+    # A sandbox (created so by a platform key; never made live) has a test clock: its time
+    # runs `test_clock_seconds` ahead of the service's, advanced by its admin, never back
+    # (`service.test_clock`). A live organization's is always 0.
+    sandbox: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    test_clock_seconds: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     period_months: Mapped[int] = mapped_column(default=3)
     prior_weight: Mapped[float] = mapped_column(default=3.0)
@@ -45,3 +53,8 @@ class Organization(TenantMixin, TimestampMixin, Base):
     settings_schedule: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    @property
+    def clock_offset(self) -> timedelta:
+        """How far this organization's time runs ahead of the service's (its test clock)."""
+        return timedelta(seconds=self.test_clock_seconds)

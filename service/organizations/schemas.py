@@ -168,6 +168,10 @@ class OrganizationOut(Schema):
     updated_at: datetime = Field(
         description="When its name or settings last changed.", examples=["2025-02-11T16:20:00Z"]
     )
+    sandbox: bool = Field(
+        description="A sandbox organization (for tests, with a test clock), never live.",
+        examples=[False],
+    )
 
 
 class OrganizationPatch(Schema):
@@ -200,4 +204,8 @@ class TenantOut(Schema):
     deactivated_at: datetime | None = Field(
         description="When it was deactivated (its keys stopped working); `null` while active.",
         examples=[None],
+    )
+    sandbox: bool = Field(
+        description="A sandbox organization (for tests, with a test clock), never live.",
+        examples=[False],
     )

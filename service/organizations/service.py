@@ -42,6 +42,7 @@ def to_out(org: Organization) -> OrganizationOut:
         settings=settings_of(org),
         created_at=org.created_at,
         updated_at=org.updated_at,
+        sandbox=org.sandbox,
     )
 
 
@@ -53,6 +54,7 @@ def tenant_out(org: Organization) -> TenantOut:
         created_at=org.created_at,
         updated_at=org.updated_at,
         deactivated_at=org.deactivated_at,
+        sandbox=org.sandbox,
     )
 
 
@@ -67,11 +69,13 @@ def schedule_of(org: Organization) -> list[Version]:
     return schedule_from_json(org.settings_schedule)
 
 
-def create_organization(session: Session, name: str) -> Organization:
-    """Raises `pydantic.ValidationError` (a `ValueError`) for a name the API would refuse."""
+def create_organization(session: Session, name: str, sandbox: bool = False) -> Organization:
+    """Raises `pydantic.ValidationError` (a `ValueError`) for a name the API would refuse.
+    A sandbox has a test clock (`service.test_clock`) and stays a sandbox."""
     org = Organization(
         org_id=new_id("org"),
         name=NAME.validate_python(name),
+        sandbox=sandbox,
         settings_schedule=schedule_to_json([Version(EPOCH, OrganizationSettings().model_dump())]),
     )
     session.add(org)

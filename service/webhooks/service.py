@@ -21,9 +21,10 @@ from service.webhooks.schemas import (
 )
 
 
-def check_url(url: str, resolve: ssrf.Resolver, allow_loopback: bool) -> None:
+def check_url(url: str, resolve: ssrf.Resolver, rules: dict[str, bool]) -> None:
+    """422 on `url` unless it passes the SSRF rules (`ssrf.rules` of the organization)."""
     try:
-        ssrf.check(url, resolve, allow_loopback=allow_loopback)
+        ssrf.check(url, resolve, **rules)
     except ssrf.Refused as exc:
         raise Unprocessable(f"url: {exc}.", errors=[{"field": "url", "message": str(exc)}]) from exc
 

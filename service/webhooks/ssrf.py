@@ -71,8 +71,13 @@ def _check_host_name(host: str) -> None:
         raise Refused("the host is not a valid DNS name (labels of 1 to 63 characters)")
 
 
-def check(url: str, resolve: Resolver, *, allow_loopback: bool = False) -> Target:
-    """Validate `url` and resolve its host; return the pinned target or raise `Refused`."""
+def check(
+    url: str, resolve: Resolver, *, allow_loopback: bool = False, allow_http: bool = False
+) -> Target:
+    """Validate `url` and resolve its host; return the pinned target or raise `Refused`.
+    `allow_loopback`: a receiver on this machine (http or https) is allowed (tests, and a
+    sandbox organization's receivers); `allow_http`: plain http to a public host is allowed
+    (a sandbox's). Private, link-local and reserved addresses are refused whatever these say."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -103,8 +108,8 @@ def check(url: str, resolve: Resolver, *, allow_loopback: bool = False) -> Targe
             raise Refused("the host does not resolve")
     loopback = all(a.is_loopback for a in addresses)
     if allow_loopback and loopback:
-        pass  # the test-only exception: http or https to this machine
-    elif parts.scheme != "https":
+        pass  # the exception for tests and sandboxes: http or https to this machine
+    elif parts.scheme != "https" and not allow_http:
         raise Refused("must be an https URL")
     elif not all(_is_public(a) for a in addresses):
         raise Refused("the host resolves to a loopback, private, link-local or reserved address")
@@ -112,3 +117,13 @@ def check(url: str, resolve: Resolver, *, allow_loopback: bool = False) -> Targe
     if parts.query:
         path += "?" + parts.query
     return Target(parts.scheme, host, port, str(addresses[0]), path)
+
+
+def rules(sandbox: bool, loopback_setting: bool, sandbox_loopback_setting: bool) -> dict[str, bool]:
+    """The `check` keywords for an organization: a sandbox may use http and (unless the
+    deployment turns it off, `CALLING_SANDBOX_WEBHOOKS_ALLOW_LOOPBACK`) loopback receivers;
+    a live organization keeps the rules (loopback only under the test-only setting)."""
+    return {
+        "allow_loopback": loopback_setting or (sandbox and sandbox_loopback_setting),
+        "allow_http": sandbox,
+    }

@@ -46,13 +46,13 @@ def send(
     sent_at: datetime,
     *,
     resolve: ssrf.Resolver,
-    allow_loopback: bool,
+    rules: dict[str, bool],
     sender: Sender,
 ) -> WebhookTestResult:
     """Send it once (no retry) and say what the receiver answered."""
     started = time.perf_counter()
     try:
-        target = ssrf.check(url, resolve, allow_loopback=allow_loopback)
+        target = ssrf.check(url, resolve, **rules)
     except ssrf.Refused as exc:
         outcome = Outcome(None, f"refused: {exc}"[:200])
     else:

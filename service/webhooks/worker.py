@@ -24,6 +24,7 @@ from service.db import utcnow
 from service.events.models import Event
 from service.events.outbox import WebhookDelivery, WebhookEndpoint
 from service.events.service import purge_expired
+from service.organizations.models import Organization
 from service.reflections.due import emit_due_reflections
 from service.webhooks import backoff, signing, ssrf
 from service.webhooks.delivery import Outcome, post
@@ -41,7 +42,8 @@ LEASE = timedelta(seconds=60)
 class Worker:
     sessions: sessionmaker[Session]
     server_secret: str
-    allow_loopback: bool = False
+    allow_loopback: bool = False  # the test-only deployment setting
+    sandbox_loopback: bool = True  # `sandbox_webhooks_allow_loopback`
     resolve: ssrf.Resolver = ssrf.system_resolver
     send: Sender = post
     rng: random.Random = field(default_factory=random.Random)
@@ -109,9 +111,10 @@ class Worker:
             key = (delivery.org_id, delivery.id)
             request = self._claim(session, delivery, now)
         if request is not None:
-            url, headers, body = request
+            url, headers, body, sandbox = request
+            rules = ssrf.rules(sandbox, self.allow_loopback, self.sandbox_loopback)
             try:
-                target = ssrf.check(url, self.resolve, allow_loopback=self.allow_loopback)
+                target = ssrf.check(url, self.resolve, **rules)
             except ssrf.Refused as exc:
                 outcome = Outcome(None, f"refused: {exc}")
             else:
@@ -122,7 +125,8 @@ class Worker:
 
     def _claim(
         self, session: Session, delivery: WebhookDelivery, now: datetime
-    ) -> tuple[str, dict[str, str], bytes] | None:
+    ) -> tuple[str, dict[str, str], bytes, bool] | None:
+        """(url, signed headers, body, whether the organization is a sandbox) to send."""
         endpoint = session.get(WebhookEndpoint, (delivery.org_id, delivery.endpoint_id))
         event = session.get(Event, (delivery.org_id, delivery.event_seq))
         assert endpoint is not None
@@ -141,7 +145,11 @@ class Worker:
             separators=(",", ":"),
         ).encode()
         secrets_ = secrets_for(endpoint, self.server_secret, now)
-        return endpoint.url, signing.headers(secrets_, event.id, int(now.timestamp()), body), body
+        headers = signing.headers(secrets_, event.id, int(now.timestamp()), body)
+        sandbox = session.scalar(
+            select(Organization.sandbox).where(Organization.org_id == delivery.org_id)
+        )
+        return endpoint.url, headers, body, bool(sandbox)
 
     def _record(
         self, session: Session, key: tuple[str, str], outcome: Outcome, now: datetime

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -57,7 +58,17 @@ def test_every_example_of_the_page_runs_against_the_live_service(
     if page.name == "integrators-guide.md":
         lines = result.stdout.splitlines()
         assert lines[-1] == "401", result.stdout  # the deactivated organization's key
+        # Before the sandbox's clock is advanced: the open period's count, no figure.
+        assert '"answers_so_far": 5' in result.stdout, result.stdout
+        assert '"score": null' in result.stdout, result.stdout
+        # After: the closed period's figures, from the five answers of the guide.
+        (closed,) = [json.loads(x) for x in lines if x.startswith('[{"start"')]
+        score = next(json.loads(x) for x in lines if x.startswith('{"period":{"start"'))
+        assert score["period"] == closed[0] and score["n"] == 5, score
+        assert score["score"] is not None and score["stage"] != "insufficient_data", score
+        belief = next(json.loads(x) for x in lines if x.startswith('{"belief_id"'))
+        assert (belief["self_rating"], belief["others"]) == (4, 3.0), belief
+        theme = next(json.loads(x) for x in lines if x.startswith('{"kind"'))
+        assert theme["relationship"] == "direct_report" and theme["respondents"] == 5, theme
         csv_rows = (tmp_path / "trust-scores.csv").read_text().splitlines()
-        # The answers are in the open period: no figures yet, the CSV has only its header.
-        assert csv_rows[0].startswith("leader_id,") and len(csv_rows) == 1, csv_rows
-        assert '"answers_so_far": 4' in result.stdout, result.stdout
+        assert csv_rows[0].startswith("leader_id,") and len(csv_rows) == 2, csv_rows

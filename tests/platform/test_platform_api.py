@@ -101,7 +101,15 @@ def test_a_platform_key_reads_no_organization_data(
         assert client.get(path, headers=key).status_code == 403, path
     # It sees the organization exists, and nothing of what is inside it.
     seen = client.get(f"{ORGS}/{tenant.org_id}", headers=key).json()
-    assert set(seen) == {"id", "name", "revision", "created_at", "updated_at", "deactivated_at"}
+    assert set(seen) == {
+        "id",
+        "name",
+        "revision",
+        "created_at",
+        "updated_at",
+        "deactivated_at",
+        "sandbox",
+    }
 
 
 def test_no_organization_key_can_be_given_the_platform_scope(

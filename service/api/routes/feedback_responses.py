@@ -19,6 +19,8 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from starlette.concurrency import run_in_threadpool
 
+from service import clock
+from service.api.auth import enter_organization, leave_organization
 from service.api.ratelimit import count_anonymous_request, count_request
 from service.api.responses import problems, success
 from service.api.routing import CallingRoute, IdempotencyKeyHeader
@@ -31,6 +33,7 @@ from service.feedback_requests import service, tokens
 from service.feedback_requests.models import FeedbackRequestRecipient
 from service.feedback_requests.schemas import FeedbackResponseCreate
 from service.idempotency.service import claim, fingerprint
+from service.organizations.models import Organization
 from service.organizations.service import get_organization
 
 SUBMISSIONS_PER_MINUTE = 10
@@ -100,9 +103,11 @@ async def token_idempotency(
     )
 
 
-def _check_token(request: Request) -> None:
+def _check_token(request: Request) -> tuple[bool, timedelta]:
     """The token first, as the API key is everywhere else: before the body is read, a request
-    without a valid, unused token of an open request is refused (401, or 409 once used)."""
+    without a valid, unused token of an open request is refused (401, or 409 once used).
+    Whether the token's organization is a sandbox, and its test clock's offset: its time is
+    what expires the token and what the answer is dated by."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     token = token.strip()
     parsed = tokens.parse(token) if scheme.lower() == "bearer" else None
@@ -111,7 +116,11 @@ def _check_token(request: Request) -> None:
         raise Unauthorized("Send the response token as `Authorization: Bearer <token>`.")
     _limiter(request).hit(parsed[1])
     with request.app.state.sessionmaker() as session:
-        service.recipient_for_token(session, token, utcnow())
+        org = session.get(Organization, parsed[0])
+        offset = org.clock_offset if org is not None else timedelta(0)
+        with clock.organization_time(offset):
+            service.recipient_for_token(session, token, utcnow())
+    return org is not None and org.sandbox, offset
 
 
 class TokenRoute(CallingRoute):
@@ -130,8 +139,12 @@ class TokenRoute(CallingRoute):
         handler = super().get_route_handler()
 
         async def token_first(request: Request) -> Response:
-            await run_in_threadpool(_check_token, request)
-            return await handler(request)
+            sandbox, offset = await run_in_threadpool(_check_token, request)
+            enter_organization(request, sandbox, offset)  # left by `CallingRoute`'s handler
+            try:
+                return await handler(request)
+            finally:
+                leave_organization(request)
 
         return token_first
 

@@ -84,7 +84,9 @@ def update_organization(
 )
 def list_api_keys(principal: Admin, session: SessionDep, page: PageQuery) -> Page[ApiKeyOut]:
     keys, cursor = api_keys.list_api_keys(session, principal.org_id, page)
-    return Page[ApiKeyOut](data=[api_keys.key_out(k) for k in keys], next_cursor=cursor)
+    return Page[ApiKeyOut](
+        data=[api_keys.key_out(k, principal.sandbox) for k in keys], next_cursor=cursor
+    )
 
 
 @router.post(
@@ -110,7 +112,7 @@ def create_api_key(
     key, token = api_keys.create_api_key(session, principal.org_id, body.name, scopes)
     response.headers["Location"] = f"/v1/api-keys/{key.id}"
     set_etag(response, 1 if key.revoked_at is None else 2)
-    return ApiKeyCreated(**api_keys.key_out(key).model_dump(), key=token)
+    return ApiKeyCreated(**api_keys.key_out(key, principal.sandbox).model_dump(), key=token)
 
 
 @router.get(
@@ -123,7 +125,9 @@ def create_api_key(
 )
 def get_current_api_key(principal: Reader, session: SessionDep) -> CurrentApiKey:
     key = api_keys.get_api_key(session, principal.org_id, principal.key_id)
-    return CurrentApiKey(**api_keys.key_out(key).model_dump(), organization_id=key.org_id)
+    return CurrentApiKey(
+        **api_keys.key_out(key, principal.sandbox).model_dump(), organization_id=key.org_id
+    )
 
 
 @router.get(
@@ -138,7 +142,7 @@ def get_api_key(
 ) -> ApiKeyOut:
     key = api_keys.get_api_key(session, principal.org_id, key_id)
     set_etag(response, 1 if key.revoked_at is None else 2)
-    return api_keys.key_out(key)
+    return api_keys.key_out(key, principal.sandbox)
 
 
 @router.post(
@@ -158,4 +162,4 @@ def revoke_api_key(
     key = api_keys.get_api_key(session, principal.org_id, key_id)
     api_keys.revoke_api_key(session, key)
     set_etag(response, 2)
-    return api_keys.key_out(key)
+    return api_keys.key_out(key, principal.sandbox)

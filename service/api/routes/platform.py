@@ -48,7 +48,8 @@ _GET_ORG = link(
     summary="Onboard a customer: create an organization and its first admin key",
     description="Step 0 of the workflow, for an HR platform serving many customers: one call "
     "creates the customer's organization (default settings, the built-in reflection "
-    "prompts) and its first `admin` API key, which works at once. The key is shown once "
+    "prompts) — or, with `sandbox: true`, a sandbox for an integrator's tests, with a test "
+    "clock — and its first `admin` API key, which works at once. The key is shown once "
     "(a replay with the same `Idempotency-Key` answers 409 rather than show it again): "
     "store it in your secret store, then use it for everything inside that organization. "
     "Needs a platform key.",
@@ -65,13 +66,13 @@ _GET_ORG = link(
 def create_platform_organization(
     principal: Platform, session: SessionDep, body: TenantCreate, response: Response
 ) -> TenantCreated:
-    org = service.create_organization(session, body.name)
+    org = service.create_organization(session, body.name, body.sandbox)
     key, token = api_keys.create_api_key(session, org.org_id, body.admin_key_name, [Scope.admin])
     response.headers["Location"] = f"/v1/platform/organizations/{org.org_id}"
     set_etag(response, org.version)
     return TenantCreated(
         organization=service.tenant_out(org),
-        admin_key=ApiKeyCreated(**api_keys.key_out(key).model_dump(), key=token),
+        admin_key=ApiKeyCreated(**api_keys.key_out(key, org.sandbox).model_dump(), key=token),
     )
 
 

@@ -5,12 +5,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response, status
 
-from service.api.auth import Admin
+from service import clock
+from service.api.auth import Admin, is_sandbox
 from service.api.http import IfMatchHeader, check_if_match, set_etag
 from service.api.responses import READ, UPDATE, WRITE, link_to, success
 from service.api.routing import CallingRoute, secret_response
 from service.api.session import SessionDep
-from service.db import utcnow
 from service.events.outbox import WebhookEndpoint
 from service.events.schemas import EventOut
 from service.ids import id_pattern
@@ -66,9 +66,15 @@ def endpoint_in_org(
 EndpointDep = Annotated[WebhookEndpoint, Depends(endpoint_in_org)]
 
 
-def _check_url(request: Request, url: str) -> None:
-    allow = request.app.state.settings.webhooks_allow_loopback
-    service.check_url(url, _resolver(request), allow)
+def _rules(request: Request, sandbox: bool) -> dict[str, bool]:
+    settings = request.app.state.settings
+    return ssrf.rules(
+        sandbox, settings.webhooks_allow_loopback, settings.sandbox_webhooks_allow_loopback
+    )
+
+
+def _check_url(request: Request, url: str, sandbox: bool) -> None:
+    service.check_url(url, _resolver(request), _rules(request, sandbox))
 
 
 def _resolver(request: Request) -> ssrf.Resolver:
@@ -103,8 +109,8 @@ def create_webhook_endpoint(
     body: EndpointCreate,
     response: Response,
 ) -> EndpointWithSecret:
-    _check_url(request, body.url)
-    endpoint = service.create_endpoint(session, principal.org_id, body, utcnow())
+    _check_url(request, body.url, is_sandbox(request))
+    endpoint = service.create_endpoint(session, principal.org_id, body, clock.real_now())
     response.headers["Location"] = f"/v1/webhook-endpoints/{endpoint.id}"
     set_etag(response, endpoint.version)
     return EndpointWithSecret(
@@ -160,8 +166,8 @@ def update_webhook_endpoint(
 ) -> EndpointOut:
     check_if_match(if_match, endpoint.version)
     if "url" in body.model_fields_set:
-        _check_url(request, body.url)
-    service.update_endpoint(session, endpoint, body, utcnow())
+        _check_url(request, body.url, is_sandbox(request))
+    service.update_endpoint(session, endpoint, body, clock.real_now())
     set_etag(response, endpoint.version)
     return service.endpoint_out(endpoint)
 
@@ -199,7 +205,7 @@ def rotate_webhook_secret(
     body: RotateSecret,
     response: Response,
 ) -> EndpointWithSecret:
-    service.rotate_secret(session, endpoint, timedelta(hours=body.overlap_hours), utcnow())
+    service.rotate_secret(session, endpoint, timedelta(hours=body.overlap_hours), clock.real_now())
     set_etag(response, endpoint.version)
     return EndpointWithSecret(
         **service.endpoint_out(endpoint).model_dump(),
@@ -240,7 +246,7 @@ def redeliver_webhook(
     session: SessionDep, endpoint: EndpointDep, delivery_id: DeliveryIdPath
 ) -> DeliveryOut:
     delivery = service.get_delivery(session, endpoint, delivery_id)
-    service.redeliver(session, delivery, utcnow())
+    service.redeliver(session, delivery, clock.real_now())
     return service.delivery_out(delivery)
 
 
@@ -260,7 +266,7 @@ def redeliver_webhook(
 def test_webhook_endpoint(
     session: SessionDep, request: Request, endpoint: EndpointDep
 ) -> WebhookTestResult:
-    now = utcnow()
+    now = clock.real_now()
     event_id, url, headers, body = trial.prepare(endpoint, _server_secret(request), now)
     if getattr(request.state, "idempotency_claim", None) is None:
         # Only read: the connection goes back before the wait (up to 15 s) for the receiver.
@@ -275,7 +281,7 @@ def test_webhook_endpoint(
         body,
         now,
         resolve=_resolver(request),
-        allow_loopback=request.app.state.settings.webhooks_allow_loopback,
+        rules=_rules(request, is_sandbox(request)),
         sender=sender,
     )
 
