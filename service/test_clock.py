@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Self
 
 from pydantic import Field, model_validator
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from service import clock
@@ -138,8 +138,13 @@ def advance(session: Session, org_id: str, body: TestClockAdvance) -> TestClockO
             f"A test clock runs at most {MAX_ADVANCE_DAYS} days ahead of real time.",
             errors=[{"field": "days" if body.days else "to", "message": "too far ahead"}],
         )
-    org.test_clock_seconds = offset
-    session.flush()
+    # Not a change of the organization's representation: its revision (ETag) stays.
+    session.execute(
+        update(Organization)
+        .where(Organization.org_id == org.org_id)
+        .values(test_clock_seconds=offset)
+        .execution_options(synchronize_session="fetch")
+    )
     with clock.organization_time(org.clock_offset):
         now = clock.now()
         closed = close_due(session, org, now)

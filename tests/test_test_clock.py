@@ -5,7 +5,7 @@ sandbox's clock reaches another organization."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -337,3 +337,18 @@ def test_a_sandboxs_events_are_delivered_at_once_to_its_loopback_receiver(
     payload = Webhook(secret).verify(got.body, got.headers)
     assert payload["type"] == "person.created"
     assert at(payload["timestamp"]) >= sandbox_now - timedelta(seconds=5)
+
+
+def test_advancing_keeps_the_organizations_revision(client: TestClient, platform_key: str) -> None:
+    sandbox = onboard(client, platform_key, "Sandbox", sandbox=True)
+    before = client.get("/v1/organization", headers=sandbox.headers())
+    r = client.post("/v1/test-clock/advance", json={"days": 3}, headers=sandbox.headers())
+    assert r.status_code == 200, r.text
+    after = client.get("/v1/organization", headers=sandbox.headers())
+    assert after.headers["ETag"] == before.headers["ETag"]
+    assert after.json()["revision"] == before.json()["revision"]
+    # And the key's next request already runs on the new time (the key cache forgot it).
+    created = client.post(
+        "/v1/people", json={"external_id": "p", "display_name": "P"}, headers=sandbox.headers()
+    ).json()["created_at"]
+    assert at(created) > datetime.now(UTC) + timedelta(days=3) - timedelta(seconds=5)

@@ -4,7 +4,8 @@ platform would, runs the whole workflow against the live service: no hand-writte
 The generator must print no warning. Every step uses the generated operations and typed
 models: onboarding with a platform key, bulk people sync, a belief codified and revised
 (`If-Match` from its typed `revision`), a reflection from the template filled in and
-submitted, feedback, the trust score, the overview as JSON and as CSV, organization settings.
+submitted, feedback, the sandbox's test clock advanced past the period's end, the closed
+period's trust score, the overview as JSON and as CSV, organization settings.
 """
 
 from __future__ import annotations
@@ -25,14 +26,7 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import Engine
 
-from service.closing import close_all
-from service.db import make_sessionmaker, utcnow
-from service.feedback.schemas import AnonymousRespondent, Relationship, TrustAnswers
-from service.feedback.schemas import FeedbackCreate as ServiceFeedbackCreate
-from service.feedback.service import create_feedback
-from service.organizations.service import get_organization, schedule_of
-from service.periods.calendar import period_of
-from service.settings import Settings
+from service.db import utcnow
 from tests.live_server import REPO, live_server
 
 GENERATOR = str(Path(sys.executable).with_name("openapi-python-client"))
@@ -81,26 +75,6 @@ def etag(revision: int) -> str:
     return f'"{revision}"'
 
 
-PAST_ANSWERS = 4
-
-
-def _close_the_period_before(db: Engine, org_id: str, leader_id: str) -> None:
-    """Answers about the leader in the reporting period before the current one, and the
-    close step (`calling close-periods`) that freezes its table."""
-    with make_sessionmaker(db)() as session, session.begin():
-        org = get_organization(session, org_id)
-        then = period_of(schedule_of(org), utcnow()).start - dt.timedelta(days=1)
-        for i in range(PAST_ANSWERS):
-            body = ServiceFeedbackCreate(
-                leader_id=leader_id,
-                relationship=Relationship.direct_report,
-                answers=TrustAnswers(trust=5, greater_good=4, want_to_follow=5, leaned_on=4),
-                respondent=AnonymousRespondent(reference=f"last-quarter-{i}"),
-            )
-            create_feedback(session, org, body, Settings().secret_key.get_secret_value(), then)
-    assert close_all(make_sessionmaker(db)) == 1
-
-
 def test_the_whole_workflow_through_the_generated_client(
     client_package: Path,
     database_url: str,
@@ -127,6 +101,7 @@ def test_the_whole_workflow_through_the_generated_client(
         ReflectionStatus,
         SortKey,
         TenantCreate,
+        TestClockAdvance,
     )
 
     def key() -> str:
@@ -138,7 +113,9 @@ def test_the_whole_workflow_through_the_generated_client(
         platform = AuthenticatedClient(base_url=base, token=platform_key)
         onboarded = ok(
             api("platform.create_platform_organization").sync(
-                client=platform, body=TenantCreate(name="Acme AB"), idempotency_key=key()
+                client=platform,
+                body=TenantCreate(name="Acme AB (sandbox)", sandbox=True),
+                idempotency_key=key(),
             ),
             "TenantCreated",
         )
@@ -280,11 +257,20 @@ def test_the_whole_workflow_through_the_generated_client(
         score = ok(api("trust.get_trust_score").sync(leader, client=admin), "TrustScore")
         assert score.leader_id == leader and score.period is None
         assert score.open_period.answers == len(reports)
-        # Time passes: answers of the period before are closed into its frozen table (the
-        # test seeds them, as the quarter before would have held them), then the figures.
-        _close_the_period_before(db, onboarded.organization.id, leader)
+        # The sandbox's test clock moves to the period's end: the period closes at once.
+        clock = ok(api("test_clock.get_test_clock").sync(client=admin), "TestClockOut")
+        moved = ok(
+            api("test_clock.advance_test_clock").sync(
+                client=admin,
+                body=TestClockAdvance(to=clock.open_period.end),
+                idempotency_key=key(),
+            ),
+            "TestClockOut",
+        )
+        assert [p.end for p in moved.closed_periods] == [clock.open_period.end]
         score = ok(api("trust.get_trust_score").sync(leader, client=admin), "TrustScore")
-        assert score.period is not None and score.overall.n == PAST_ANSWERS
+        assert score.period is not None and score.period.end == clock.open_period.end
+        assert score.overall.n == len(reports)
         assert isinstance(score.overall.score, float), score.overall
         overview = ok(
             api("trust.list_trust_scores").sync(client=admin, sort=SortKey.SCORE_DESC),
