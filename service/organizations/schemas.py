@@ -162,6 +162,13 @@ class OrganizationOut(Schema):
     settings: OrganizationSettings = Field(
         description="Scoring and privacy settings.", examples=[_SETTINGS_EXAMPLE]
     )
+    settings_apply_from: datetime | None = Field(
+        description="The first instant of the first reporting period these settings apply "
+        "to: a change applies from the end of the period open when it is made (that period, "
+        "and every earlier one, keeps the settings it started with). `null` when they have "
+        "applied from the start.",
+        examples=["2027-04-01T00:00:00Z"],
+    )
     created_at: datetime = Field(
         description="When the organization was created.", examples=["2025-01-02T10:00:00Z"]
     )

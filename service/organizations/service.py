@@ -35,11 +35,13 @@ def settings_of(org: Organization) -> OrganizationSettings:
 
 
 def to_out(org: Organization) -> OrganizationOut:
+    latest = schedule_of(org)[-1].effective_from
     return OrganizationOut(
         id=org.org_id,
         name=org.name,
         revision=org.version,
         settings=settings_of(org),
+        settings_apply_from=None if latest == EPOCH else latest,
         created_at=org.created_at,
         updated_at=org.updated_at,
         sandbox=org.sandbox,

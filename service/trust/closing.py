@@ -169,7 +169,7 @@ def announce(
     """The events of a closed period: `trust_score.published` for each leader whose overall
     figure is shown (figures the API serves anyway), and `leader.stage_changed` where the
     stage differs from the one in the period before (a leader without a shown figure in a
-    period is `insufficient_data` there)."""
+    period is `insufficient_data` there, and so is every leader before the first period)."""
     now_stages = _stages(overall, prior, settings)
     before = session.scalars(
         select(TrustPeriod)
@@ -206,17 +206,18 @@ def announce(
                 },
             )
         )
-    if before is not None:
-        for leader_id in sorted(set(now_stages) | set(before_stages)):
-            old = before_stages.get(leader_id, ("insufficient_data", 0.0))[0]
-            new = now_stages.get(leader_id, ("insufficient_data", 0.0))[0]
-            if old != new:
-                events.append(
-                    (
-                        EventType.leader_stage_changed,
-                        {"leader_id": leader_id, **period_data, "from": old, "to": new},
-                    )
+    # Every change, from and to `insufficient_data` included: before the first closed
+    # period every leader is `insufficient_data`.
+    for leader_id in sorted(set(now_stages) | set(before_stages)):
+        old = before_stages.get(leader_id, ("insufficient_data", 0.0))[0]
+        new = now_stages.get(leader_id, ("insufficient_data", 0.0))[0]
+        if old != new:
+            events.append(
+                (
+                    EventType.leader_stage_changed,
+                    {"leader_id": leader_id, **period_data, "from": old, "to": new},
                 )
+            )
     emit_many(session, org_id, events)
 
 

@@ -145,10 +145,14 @@ _PERIOD_EXAMPLE = {"start": "2026-01-01T00:00:00Z", "end": "2026-04-01T00:00:00Z
 
 
 class Trend(Schema):
-    """The figures of the closed period before, and the change since."""
+    """The figures of the latest earlier closed period in which the leader's overall figure
+    was shown, and the change since."""
 
     period: PeriodRef | None = Field(
-        description="The period before (null when there is none).", examples=[_PERIOD_EXAMPLE]
+        description="The period compared with: the latest closed period before the one shown "
+        "in which the leader's overall figure was shown — not always the one just before (a "
+        "month without a campaign is skipped); null when there is none.",
+        examples=[_PERIOD_EXAMPLE],
     )
     stage: Stage = Field(description="Stage then.", examples=["manager"])
     overall: Figure = Field(description="The overall figure then.", examples=[FIGURE_EXAMPLE])

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import CompoundSelect, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from service.errors import NotFound
@@ -65,7 +65,12 @@ METHOD = (
     "when no combination of the period's shown cells isolates fewer than min_group_size "
     "anonymous answers (attributed answers count as known). With manager_group_minimum 1 the "
     "manager group shows when it is one answer (the leader's one manager, then known) or at "
-    "least min_group_size; two to min_group_size − 1 managers stay hidden."
+    "least min_group_size; two to min_group_size − 1 managers stay hidden. A follower is a "
+    "respondent who answers want_to_follow ≥ 4 and leaned_on ≥ 4: they want to follow the "
+    "leader and lean on them. Levels: overall is every counted respondent about the leader "
+    "in the period; relationships, those of one relationship; items, one item's mean over "
+    "the overall respondents; m is the organization's level. The trend compares with the "
+    "latest earlier period in which the overall figure was shown."
 )
 
 HIDDEN = Figure(suppressed=True)
@@ -168,12 +173,49 @@ def closed_periods(
         .where(TrustPeriod.org_id == org_id, TrustPeriod.closed_at <= t)
         .order_by(TrustPeriod.period_start.desc())
         .limit(limit)
-        .subquery()
     )
+    return _periods_with_cells(session, org_id, leader_id, recent, overall_only=overall_only)
+
+
+def latest_and_trend(
+    session: Session, org_id: str, leader_id: str, t: datetime
+) -> list[tuple[TrustPeriod, dict[str, Stats]]]:
+    """The latest period closed by `t` and the trend's: the latest earlier one in which the
+    leader's overall figure was shown (a month without a campaign is skipped), newest first,
+    each with the leader's shown cells (one statement)."""
+    latest = (
+        select(func.max(TrustPeriod.period_start))
+        .where(TrustPeriod.org_id == org_id, TrustPeriod.closed_at <= t)
+        .scalar_subquery()
+    )
+    shown_before = (
+        select(func.max(TrustPeriodCell.period_start))
+        .where(
+            TrustPeriodCell.org_id == org_id,
+            TrustPeriodCell.leader_id == leader_id,
+            TrustPeriodCell.cell == OVERALL,
+            TrustPeriodCell.shown.is_(True),
+            TrustPeriodCell.period_start < latest,
+        )
+        .scalar_subquery()
+    )
+    starts = select(latest).union(select(shown_before))
+    return _periods_with_cells(session, org_id, leader_id, starts, overall_only=False)
+
+
+def _periods_with_cells(
+    session: Session,
+    org_id: str,
+    leader_id: str,
+    starts: Select[Any] | CompoundSelect[Any],
+    *,
+    overall_only: bool,
+) -> list[tuple[TrustPeriod, dict[str, Stats]]]:
+    """The periods starting at `starts`, newest first, with the leader's shown cells."""
     cells = TrustPeriodCell.cell == OVERALL if overall_only else TRUST_CELLS
     rows = session.execute(
         select(TrustPeriod, TrustPeriodCell.cell, TrustPeriodCell.stats)
-        .join(recent, recent.c.period_start == TrustPeriod.period_start)
+        .where(TrustPeriod.period_start.in_(starts))
         .outerjoin(
             TrustPeriodCell,
             and_(
@@ -226,7 +268,7 @@ def trust_score(
     answers = _leader_and_open_count(
         session, org, leader_id, open_period.start if open_period else None
     )
-    periods = closed_periods(session, org.org_id, leader_id, t, 2, overall_only=False)
+    periods = latest_and_trend(session, org.org_id, leader_id, t)
     latest = periods[0] if periods else None
     before = periods[1] if len(periods) > 1 else None
     now_state = assemble(*latest) if latest else NOTHING

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import pytest
 from fastapi.testclient import TestClient
 
+from service import clock
 from tests.conftest import Tenant
 
 DEFAULTS = {
@@ -24,6 +28,7 @@ def test_settings_have_documented_defaults(client: TestClient, tenant: Tenant) -
     assert response.status_code == 200
     assert response.json()["id"] == tenant.org_id
     assert response.json()["settings"] == DEFAULTS
+    assert response.json()["settings_apply_from"] is None  # in force from the start
     assert response.headers["etag"] == '"1"'
 
 
@@ -42,6 +47,23 @@ def test_update_settings(client: TestClient, tenant: Tenant) -> None:
     assert response.status_code == 200, response.text
     assert response.json()["settings"]["min_group_size"] == 4
     assert response.headers["etag"] == '"2"'
+
+
+def test_a_settings_change_says_from_which_period_it_applies(
+    client: TestClient, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 5, 20, 9, 30, tzinfo=UTC))
+    response = client.patch(
+        "/v1/organization",
+        json={"settings": {"period_months": 1}},
+        headers=tenant.headers(**{"If-Match": '"1"'}),
+    )
+    assert response.status_code == 200, response.text
+    # The quarter open now (Q2) keeps quarters; months apply from its end on.
+    assert response.json()["settings"]["period_months"] == 1
+    assert response.json()["settings_apply_from"] == "2026-07-01T00:00:00Z"
+    read = client.get("/v1/organization", headers=tenant.headers("read")).json()
+    assert read["settings_apply_from"] == "2026-07-01T00:00:00Z"
 
 
 def test_settings_rules(client: TestClient, tenant: Tenant) -> None:
