@@ -12,28 +12,40 @@ How one answer becomes themes (each step can be shown to an integrator):
    (`"kunderna"` → `"kund"`, `"priorities"` → `"priority"`).
 5. **Group**: a word whose surface form or lemma is in `THEME_TERMS` (the documented map
    of related English and Swedish terms) belongs to that theme, with an English label
-   from `THEME_LABELS`. Otherwise the word is dropped when it is a stop word of its
-   language (`stopwordsiso`) or an echo of the question (`QUESTION_ECHOES`: "need",
-   "dream", ...), or has fewer than three letters or more than 40 characters; what
-   remains is its own theme `term:<lemma>`, labelled with the lemma.
+   from `THEME_LABELS`. A Swedish compound that is not in the map is split into its parts
+   by Hunspell's Swedish dictionary (`hunspell-sv`, read through `spylls`:
+   *leveransbesked* → *leverans* + *besked*); it belongs to the theme of its last part in
+   the map, the head first (*förbättringsprojekt* → *förbättring* → innovation).
+   Otherwise the word carries no theme, and is dropped, when it is a stop word of its
+   language (`stopwordsiso`), an echo of the question (`QUESTION_ECHOES`: "need",
+   "dream", ...), a month, a weekday, a number word or a generic verb (`NO_THEME`), an
+   everyday word (a Zipf frequency of at least `EVERYDAY_ZIPF` in its language by
+   `wordfreq`: *team*, *per*, *fortsätta*), or has fewer than three letters or more than
+   40 characters; what remains is its own theme `term:<lemma>`, labelled with the lemma.
 6. **Count** distinct respondents per theme: a respondent mentioning a theme twice, or in
    two answers, counts once.
 7. **Example phrases**: the theme's word with its neighbouring content word (at most
    `PHRASE_WORDS` words), never the whole of any answer; shown only when at least
-   `min_comment_group_size` respondents share the theme.
+   `min_comment_group_size` respondents share the theme; when respondents wrote it in
+   both languages, the examples hold both.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import simplemma
 import stopwordsiso
+from spylls.hunspell import Dictionary
+from spylls.hunspell.algo.lookup import CompoundForm
+from wordfreq import zipf_frequency
 
 LANGUAGES: tuple[str, ...] = ("en", "sv")
 DEFAULT_LANGUAGE = "en"
@@ -41,6 +53,11 @@ PHRASE_WORDS = 2
 MAX_EXAMPLES = 3
 MIN_TERM_LETTERS = 3
 MAX_TERM_CHARS = 40  # longer "words" (URLs, run-ons) are no theme
+# A word at least this frequent in its language (Zipf scale: 5 is once in 100,000 words) is
+# an everyday word, no theme of its own; `wordfreq`'s lists.
+EVERYDAY_ZIPF = 5.0
+# Where `pip install hunspell-sv` (or Debian's `hunspell-sv`) puts the Swedish dictionary.
+SWEDISH_DICTIONARY = ("sv_SE", (Path(sys.prefix) / "share/hunspell", Path("/usr/share/hunspell")))
 TERM_PREFIX = "term:"
 
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
@@ -88,7 +105,7 @@ _THEMES: dict[str, tuple[str, list[str]]] = {
         _words(
             "communication communicate information inform transparency transparent update "
             "updates meeting meetings kommunikation kommunicera öppenhet transparens möte "
-            "information informera"
+            "mötet möten information informera"
         ),
     ),
     "autonomy": (
@@ -106,7 +123,7 @@ _THEMES: dict[str, tuple[str, list[str]]] = {
     "collaboration": (
         "Collaboration and teamwork",
         _words(
-            "collaboration collaborate teamwork together cooperation "
+            "collaboration collaborate teamwork team teams together cooperation "
             "samarbete samarbeta tillsammans lagarbete"
         ),
     ),
@@ -121,7 +138,9 @@ _THEMES: dict[str, tuple[str, list[str]]] = {
         "Reliable orders, forecasts and payments",
         _words(
             "delivery deliveries forecast forecasts order orders payment payments invoice "
-            "invoices leverans prognos beställning betalning faktura"
+            "invoices loading waiting leverans leveranser leverera prognos prognoser "
+            "beställning order ordrar betalning faktura lastning lossning vänte väntan "
+            "väntetid leveranstid"
         ),
     ),
     "wellbeing": (
@@ -135,7 +154,7 @@ _THEMES: dict[str, tuple[str, list[str]]] = {
         "Innovation and improvement",
         _words(
             "innovation innovate idea ideas experiment improve improvement innovera idé "
-            "förbättra förbättring experimentera"
+            "förbättra förbättring förbättringar experimentera"
         ),
     ),
     "purpose": (
@@ -151,6 +170,21 @@ THEME_LABELS: Mapping[str, str] = {key: label for key, (label, _) in _THEMES.ite
 THEME_TERMS: Mapping[str, str] = {
     term: key for key, (_, terms) in _THEMES.items() for term in terms
 }
+# Words that carry no theme whatever their frequency: months, weekdays, number words and
+# generic verbs, in English and Swedish (normalised).
+NO_THEME: frozenset[str] = frozenset(
+    _words(
+        "january february march april may june july august september october november "
+        "december januari februari mars maj juni juli augusti oktober "
+        "monday tuesday wednesday thursday friday saturday sunday måndag tisdag onsdag "
+        "torsdag fredag lördag söndag weekday weekdays veckodag "
+        "one two three four five six seven eight nine ten eleven twelve twenty hundred "
+        "thousand first second third ett två tre fyra fem sex sju åtta nio tio elva tolv "
+        "tjugo hundra tusen första andra tredje "
+        "continue keep make get give take start stop try begin use fortsätta göra få ge "
+        "ta börja sluta försöka använda fortsatt"
+    )
+)
 # Words that echo the questions ("what do you need / dream of") and so say nothing.
 QUESTION_ECHOES: frozenset[str] = frozenset(
     _words(
@@ -205,8 +239,9 @@ def detect_language(text: str) -> str:
 
 @lru_cache(maxsize=2)
 def stop_words(language: str) -> frozenset[str]:
-    """`stopwordsiso`'s stop words of the language, normalised."""
-    return frozenset(normalise(w) for w in stopwordsiso.stopwords(language))
+    """`stopwordsiso`'s stop words of the language, normalised and tokenised as answers are
+    (an entry with stray punctuation, `herse”`, is the word `herse`)."""
+    return frozenset(t for w in stopwordsiso.stopwords(language) for t in tokenise(normalise(w)))
 
 
 def label(key: str) -> str:
@@ -216,16 +251,59 @@ def label(key: str) -> str:
     return THEME_LABELS[key]
 
 
-def _theme_of(word: str, lemma: str, language: str) -> str | None:
+@lru_cache(maxsize=1)
+def swedish_dictionary() -> Dictionary | None:
+    """Hunspell's Swedish dictionary (`hunspell-sv`), loaded once; None where it is not
+    installed (compounds are then words of their own)."""
+    name, places = SWEDISH_DICTIONARY
+    for place in places:
+        if (place / f"{name}.dic").exists() and (place / f"{name}.aff").exists():
+            return Dictionary.from_files(str(place / name))
+    return None
+
+
+@lru_cache(maxsize=65536)
+def compound_parts(word: str) -> tuple[str, ...]:
+    """The stems of a Swedish compound's parts, first to last (`leveransbesked` →
+    `("leverans", "besked")`); empty for a word that is no compound (or no Swedish word)."""
+    dictionary = swedish_dictionary()
+    if dictionary is None or not 4 <= len(word) <= MAX_TERM_CHARS or not word.isalpha():
+        return ()
+    for form in dictionary.lookuper.good_forms(word):
+        if isinstance(form, CompoundForm):
+            return tuple(normalise(part.stem) for part in form.parts)
+    return ()
+
+
+def _mapped(word: str, lemma: str, language: str) -> str | None:
     mapped = THEME_TERMS.get(word) or THEME_TERMS.get(lemma)
+    if mapped is not None or language != "sv":
+        return mapped
+    for part in reversed(compound_parts(word)):  # the head (last part) first
+        found = THEME_TERMS.get(part) or THEME_TERMS.get(
+            normalise(simplemma.lemmatize(part, lang="sv"))
+        )
+        if found is not None:
+            return found
+    return None
+
+
+def carries_no_theme(word: str, lemma: str, language: str) -> bool:
+    """A word that is never a theme of its own (see step 5 of the module's text)."""
+    # Both languages' stop words: answers mix them ("andra fire" reads as Swedish).
+    if {word, lemma} & (QUESTION_ECHOES | NO_THEME | stop_words("en") | stop_words("sv")):
+        return True
+    if sum(c.isalpha() for c in lemma) < MIN_TERM_LETTERS or len(lemma) > MAX_TERM_CHARS:
+        return True
+    # The lemma's frequency (all its forms), in either language: answers mix them.
+    return max(zipf_frequency(lemma, lang) for lang in LANGUAGES) >= EVERYDAY_ZIPF
+
+
+def _theme_of(word: str, lemma: str, language: str) -> str | None:
+    mapped = _mapped(word, lemma, language)
     if mapped is not None:
         return mapped
-    if word in QUESTION_ECHOES or lemma in QUESTION_ECHOES:
-        return None
-    stops = stop_words(language)
-    if word in stops or lemma in stops:
-        return None
-    if sum(c.isalpha() for c in lemma) < MIN_TERM_LETTERS or len(lemma) > MAX_TERM_CHARS:
+    if carries_no_theme(word, lemma, language):
         return None
     return TERM_PREFIX + lemma
 
@@ -272,6 +350,19 @@ def phrases_of(text: str) -> dict[str, set[str]]:
     return found
 
 
+def _in_both_languages(ranked: list[str], language: Mapping[str, str]) -> tuple[str, ...]:
+    """The first MAX_EXAMPLES of `ranked`, but with the best phrase of each language that
+    has one: a theme half the respondents wrote in Swedish shows a Swedish example too."""
+    chosen = ranked[:MAX_EXAMPLES]
+    for lang in LANGUAGES:
+        if chosen and all(language[p] != lang for p in chosen):
+            best = next((p for p in ranked if language[p] == lang), None)
+            others = {language[p] for p in chosen}
+            if best is not None and len(others) == 1:  # keep one of every other language
+                chosen = [*chosen[: MAX_EXAMPLES - 1], best]
+    return tuple(sorted(chosen, key=ranked.index))
+
+
 def count_themes(
     answers: Iterable[tuple[str, str]], min_comment_group_size: int
 ) -> list[ThemeCount]:
@@ -285,12 +376,15 @@ def count_themes(
     """
     members: dict[str, set[str]] = {}
     phrase_users: dict[str, dict[str, set[str]]] = {}
+    phrase_language: dict[str, str] = {}
     whole_answers: set[str] = set()
     for respondent, text in answers:
         whole_answers.add(" ".join(t.word for t in terms(text)))
+        language = detect_language(text)
         for theme, phrases in phrases_of(text).items():
             for phrase in phrases:
                 phrase_users.setdefault(theme, {}).setdefault(phrase, set()).add(respondent)
+                phrase_language.setdefault(phrase, language)
         for theme in themes_of(text):
             members.setdefault(theme, set()).add(respondent)
     result = []
@@ -301,8 +395,8 @@ def count_themes(
             users = Counter(
                 {p: len(r) for p, r in phrase_users.get(key, {}).items() if p not in whole_answers}
             )
-            ranked = sorted(users.items(), key=lambda item: (-item[1], item[0]))
-            examples = tuple(p for p, _ in ranked[:MAX_EXAMPLES])
+            ranked = [p for p, _ in sorted(users.items(), key=lambda item: (-item[1], item[0]))]
+            examples = _in_both_languages(ranked, phrase_language)
         result.append(ThemeCount(key, label(key), frozenset(respondents), examples))
     result.sort(key=lambda t: (-t.count, t.key))
     return result
