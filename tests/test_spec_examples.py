@@ -8,22 +8,27 @@ answered with one of the operation's documented 2xx statuses.
 Each operation runs on a fresh copy of the demo as `calling serve` seeds it (its period
 closed), so a delete or a revocation does not change what the next operation sees. An
 `If-Match` that the operation requires is the `ETag` of a fresh read, as a user of "Try it
-out" types it in; the response-token operation uses a token from the `create_feedback_request`
-example, as a user would. The clock is frozen, today and a year ahead: no example may depend
-on the date it is tried on. There is no list of operations to skip: an operation whose
-examples do not work on the demo fails here."""
+out" types it in; the response-token operation uses a token from the
+`create_feedback_request` example, as a user would. The clock is frozen, today and a year
+ahead (SQLite), today (PostgreSQL): no example may depend on the date it is tried on. There
+is no list of operations to skip: an operation whose examples do not work on the demo fails
+here."""
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from service import clock
 from service.api.app import create_app
@@ -36,6 +41,12 @@ from service.migrate import upgrade
 from service.organizations.service import platform_organization
 from service.settings import Settings
 from service.webhooks.delivery import Outcome
+from tests.conftest import (
+    PG_ADMIN_URL,
+    create_pg_database,
+    drop_pg_database,
+    require_pg,
+)
 
 SECRET = "demo-examples-secret-for-tests-0123456789"
 EXAMPLE_COM = "93.184.215.14"  # a public address for the examples' hosts (no DNS in tests)
@@ -43,11 +54,13 @@ METHODS = ("get", "put", "post", "patch", "delete")
 
 
 class Demo:
-    """The demo database as `calling serve` leaves it, and the keys a user of it has."""
+    """The demo database as `calling serve` leaves it, the keys a user of it has, and fresh
+    copies of it to serve (`copy(n)` makes the n-th and returns its URL)."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        settings = Settings(database_url=f"sqlite:///{path}")
+    def __init__(self, url: str, copy: Callable[[int], str]) -> None:
+        self.copy = copy
+        self.copies = 0
+        settings = Settings(database_url=url)
         upgrade(settings)
         engine = make_engine(settings)
         sessions = make_sessionmaker(engine)
@@ -62,14 +75,55 @@ class Demo:
         return self.platform if scope == Scope.platform else self.admin
 
     @contextmanager
-    def client(self, workdir: Path) -> Iterator[TestClient]:
+    def client(self) -> Iterator[TestClient]:
         """A fresh copy of the demo, served as `calling serve` serves it."""
-        copy = workdir / f"demo-{len(list(workdir.iterdir()))}.db"
-        shutil.copyfile(self.path, copy)
-        app = create_app(Settings(database_url=f"sqlite:///{copy}", secret_key=SECRET))
+        self.copies += 1
+        app = create_app(Settings(database_url=self.copy(self.copies), secret_key=SECRET))
         _offline_webhooks(app)
         with TestClient(app, raise_server_exceptions=False) as client:
             yield client
+
+
+# (backend, days the clock runs ahead): today and a year ahead on SQLite, today on PostgreSQL
+# (the examples' dates do not depend on the backend; each PostgreSQL copy costs a CREATE and
+# a DROP DATABASE).
+CASES = [("sqlite", 0), ("sqlite", 365), ("postgresql", 0)]
+
+
+@pytest.fixture(params=CASES, ids=["sqlite-today", "sqlite-a-year-ahead", "postgresql-today"])
+def demo(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Demo]:
+    """The demo on SQLite (copies: files) or PostgreSQL (copies: databases made from it as
+    a template), with the service's clock stopped (today, or a year ahead)."""
+    backend, days = request.param
+    now = clock.now() + timedelta(days=days)
+    monkeypatch.setattr(clock, "now", lambda: now)
+    if backend == "sqlite":
+
+        def copy_file(n: int) -> str:
+            shutil.copyfile(tmp_path / "demo.db", tmp_path / f"copy-{n}.db")
+            return f"sqlite:///{tmp_path / f'copy-{n}.db'}"
+
+        yield Demo(f"sqlite:///{tmp_path / 'demo.db'}", copy_file)
+        return
+    require_pg()
+    name = f"calling_demo_{os.getpid()}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+
+    def copy_database(n: int) -> str:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}_{n}" TEMPLATE "{name}"'))
+        return make_url(PG_ADMIN_URL).set(database=f"{name}_{n}").render_as_string(False)
+
+    demo = Demo(create_pg_database(name), copy_database)
+    try:
+        yield demo
+    finally:
+        for n in range(1, demo.copies + 1):
+            drop_pg_database(f"{name}_{n}")
+        drop_pg_database(name)
+        admin.dispose()
 
 
 def _offline_webhooks(app: FastAPI) -> None:
@@ -184,27 +238,14 @@ def _try(
     return None
 
 
-@pytest.fixture
-def frozen_clock(clock_offset_days: int, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
-    """The service's clock stops (today, or a year ahead) for the whole test."""
-    now = clock.now()
-    monkeypatch.setattr(clock, "now", lambda: now)
-    yield clock_offset_days
-
-
-def test_every_operation_works_as_its_examples_say_on_the_demo(
-    frozen_clock: int, tmp_path: Path
-) -> None:
-    demo = Demo(tmp_path / "demo.db")
-    copies = tmp_path / "copies"
-    copies.mkdir()
-    with demo.client(copies) as client:
+def test_every_operation_works_as_its_examples_say_on_the_demo(demo: Demo) -> None:
+    with demo.client() as client:
         spec = client.get("/openapi.json").json()
     failures: list[str] = []
     sent = 0
     for path, method, operation in _operations(spec):
         label = f"{method.upper()} {path} ({operation['operationId']})"
-        with demo.client(copies) as client:
+        with demo.client() as client:
             failure = _try(client, spec, demo, path, method, operation)
         sent += 1
         if failure:
