@@ -2,28 +2,45 @@
 reflection, and fictional feedback in the reporting period before the current one. Once that
 period is closed (`calling serve` closes ended periods in the background as it starts, or run
 `calling close-periods`), the demo leader shows a published trust score, a blind spot, a
-hidden strength and themes."""
+hidden strength and themes.
+
+Every object the spec's examples name has its fixed, documented id (`service.demo_ids`,
+docs/demo.md), in a state where the example works: a draft reflection to fill in, submit or
+delete, a draft belief to delete, an own prompt nothing answers yet, an open campaign, a
+webhook endpoint (disabled: it points at example.com) with a failed delivery."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from service import demo_ids
 from service.api_keys.keys import Scope
 from service.api_keys.service import create_api_key
+from service.beliefs.models import Belief, BeliefRevision
 from service.beliefs.schemas import BeliefCategory, BeliefCreate, BeliefStatus
 from service.beliefs.service import create_belief
+from service.events.models import Event
+from service.events.outbox import WebhookDelivery, enqueue
 from service.feedback.schemas import BeliefRating, FeedbackCreate, Relationship, TrustAnswers
 from service.feedback.service import create_feedback
+from service.feedback_requests.schemas import ContactRespondent, FeedbackRequestCreate
+from service.feedback_requests.service import create_request
+from service.ids import planned_ids
 from service.organizations.models import Organization
 from service.organizations.service import create_organization, schedule_of
 from service.people.models import Person
 from service.people.schemas import BulkUpsert, PersonUpsert
 from service.people.service import bulk_upsert, get_person
 from service.periods.calendar import period_of
+from service.reflection_prompts.schemas import PromptCreate
+from service.reflection_prompts.service import create_prompt
 from service.reflections.schemas import EntryIn, ReflectionCreate, ReflectionScope
 from service.reflections.service import create_reflection, submit_reflection
+from service.webhooks.schemas import EndpointCreate
+from service.webhooks.service import create_endpoint
 
 DEMO_BELIEFS = [
     ("People do their best work when they know why it matters.", BeliefCategory.people),
@@ -175,63 +192,170 @@ def _demo_feedback(
         create_feedback(session, org, body, secret, previous.start + timedelta(hours=9 + i))
 
 
-def create_demo(session: Session, secret: str, now: datetime) -> tuple[str, str]:
-    """Create the demo organization; return (org id, admin API key)."""
-    org = create_organization(session, "Demo Organization")
-    _, token = create_api_key(session, org.org_id, "Demo admin key", [Scope.admin])
+# The demo's beliefs count as active since this day (or since the seed, if earlier), so the
+# reflection examples' fixed period (2026-07-01 to 2026-09-30) has them active whenever the
+# demo is made.
+ACTIVE_SINCE = datetime(2025, 1, 15, 9, 30, tzinfo=UTC)
+DISABLED_REASON = "The demo's endpoint: set your receiver's url, then enable it."
+
+
+def _people(session: Session, org_id: str) -> Person:
+    """The directory (the feed's first event is the first person's); return the leader."""
+    maja, ada, omar, lena = demo_ids.EXTERNAL_IDS
     people = [
-        PersonUpsert(external_id="E-1", display_name="Maja Berg", title="COO"),
+        PersonUpsert(external_id=maja, display_name="Maja Berg", title="COO"),
         PersonUpsert(
-            external_id="E-2",
+            external_id=ada,
             display_name="Ada Lindqvist",
             title="Head of Customer Success",
-            manager_external_id="E-1",
+            manager_external_id=maja,
         ),
         PersonUpsert(
-            external_id="E-3",
+            external_id=omar,
             display_name="Omar Nilsson",
             title="Support Engineer",
-            manager_external_id="E-2",
+            manager_external_id=ada,
         ),
         PersonUpsert(
-            external_id="E-4",
+            external_id=lena,
             display_name="Lena Ek",
             title="Account Manager",
-            manager_external_id="E-2",
+            manager_external_id=ada,
         ),
     ]
-    results = bulk_upsert(session, org.org_id, BulkUpsert(people=people))
-    leader = get_person(session, org.org_id, results[1].id)
-    beliefs = [
+    ids = (demo_ids.MANAGER, demo_ids.LEADER, *demo_ids.REPORTS)
+    with planned_ids(per=ids, evt=demo_ids.EVENT):
+        bulk_upsert(session, org_id, BulkUpsert(people=people))
+    return get_person(session, org_id, demo_ids.LEADER)
+
+
+def _beliefs(session: Session, leader: Person, now: datetime) -> list[str]:
+    """The three active beliefs (active since `ACTIVE_SINCE`) and a draft; return the active."""
+    since = min(ACTIVE_SINCE, now)
+    for belief_id, (statement, category) in zip(demo_ids.ACTIVE_BELIEFS, DEMO_BELIEFS, strict=True):
+        with planned_ids(blf=belief_id):
+            create_belief(
+                session,
+                leader,
+                BeliefCreate(statement=statement, category=category, status=BeliefStatus.active),
+            )
+    active = list(demo_ids.ACTIVE_BELIEFS)
+    stamps = {"created_at": since, "updated_at": since, "activated_at": since}
+    session.execute(
+        update(Belief).where(Belief.org_id == leader.org_id, Belief.id.in_(active)).values(stamps)
+    )
+    session.execute(
+        update(BeliefRevision)
+        .where(BeliefRevision.org_id == leader.org_id, BeliefRevision.belief_id.in_(active))
+        .values(created_at=since)
+    )
+    session.expire_all()
+    with planned_ids(blf=demo_ids.DRAFT_BELIEF):
         create_belief(
             session,
             leader,
-            BeliefCreate(statement=statement, category=category, status=BeliefStatus.active),
-        ).id
-        for statement, category in DEMO_BELIEFS
-    ]
-    create_belief(
-        session,
-        leader,
-        BeliefCreate(
-            statement="Bad news should travel faster than good news.",
-            category=BeliefCategory.organization,
-        ),
-    )
+            BeliefCreate(
+                statement="Bad news should travel faster than good news.",
+                category=BeliefCategory.organization,
+            ),
+        )
+    return active
+
+
+def _reflections(session: Session, leader: Person, beliefs: list[str], now: datetime) -> None:
+    """The submitted self-ratings (today) and a draft of the last 90 days, ready to submit."""
     today = now.date()
-    reflection = create_reflection(
-        session,
-        leader,
-        ReflectionCreate(
-            period_start=today,
-            period_end=today,
-            scope=ReflectionScope.self,
-            entries=[
-                EntryIn(belief_id=b, alignment=a)
-                for b, a in zip(beliefs, SELF_RATINGS, strict=True)
-            ],
-        ),
-    )
+    with planned_ids(rfl=demo_ids.SUBMITTED_REFLECTION):
+        reflection = create_reflection(
+            session,
+            leader,
+            ReflectionCreate(
+                period_start=today,
+                period_end=today,
+                scope=ReflectionScope.self,
+                entries=[
+                    EntryIn(belief_id=b, alignment=a)
+                    for b, a in zip(beliefs, SELF_RATINGS, strict=True)
+                ],
+            ),
+        )
     submit_reflection(session, reflection)
-    _demo_feedback(session, org, leader, beliefs, secret, now)
+    with planned_ids(rfl=demo_ids.DRAFT_REFLECTION):
+        create_reflection(
+            session,
+            leader,
+            ReflectionCreate(
+                period_start=today - timedelta(days=89),
+                period_end=today,
+                scope=ReflectionScope.self,
+                entries=[EntryIn(belief_id=b, alignment=4) for b in beliefs],
+                notes="A first look back; submit it when it says what you saw.",
+            ),
+        )
+
+
+def _campaign_and_webhook(session: Session, org_id: str, secret: str, now: datetime) -> None:
+    """An open campaign (tokens unshown: create one of your own to answer), a webhook
+    endpoint, disabled until it points at a receiver of yours, and a failed delivery to it."""
+    with planned_ids(frq=demo_ids.FEEDBACK_REQUEST):
+        create_request(
+            session,
+            org_id,
+            FeedbackRequestCreate(
+                leader_id=demo_ids.LEADER,
+                respondents=[
+                    ContactRespondent(reference="acme-buyer", relationship="external_customer"),
+                    ContactRespondent(reference="steel-supplier", relationship="supplier"),
+                ],
+                message="What do you need from me, and what do you dream of?",
+                expires_at=now + timedelta(days=365),
+            ),
+            secret,
+            now,
+        )
+    with planned_ids(whk=demo_ids.WEBHOOK_ENDPOINT):
+        endpoint = create_endpoint(
+            session,
+            org_id,
+            EndpointCreate(
+                url=demo_ids.WEBHOOK_URL,
+                event_types=["person.created", "person.deleted", "feedback_request.completed"],
+                description="Demo receiver",
+            ),
+            now,
+        )
+    first = session.scalars(
+        select(Event).where(Event.org_id == org_id, Event.id == demo_ids.EVENT)
+    ).one()
+    with planned_ids(dlv=demo_ids.DELIVERY):
+        enqueue(session, org_id, [first])
+    session.flush()
+    delivery = session.get_one(WebhookDelivery, (org_id, demo_ids.DELIVERY))
+    delivery.status, delivery.attempts, delivery.last_status_code = "failed", 1, 404
+    delivery.last_attempt_at = now
+    endpoint.status = "disabled"
+    endpoint.disabled_reason = DISABLED_REASON
+    session.flush()
+
+
+def create_demo(session: Session, secret: str, now: datetime) -> tuple[str, str]:
+    """Create the demo organization with its documented ids; return (org id, admin API key)."""
+    with planned_ids(org=demo_ids.ORGANIZATION):
+        org = create_organization(session, "Demo Organization", sandbox=True)
+    with planned_ids(key=demo_ids.ADMIN_KEY):
+        _, token = create_api_key(session, org.org_id, "Demo admin key", [Scope.admin])
+    with planned_ids(key=demo_ids.SYNC_KEY):
+        create_api_key(session, org.org_id, "HR sync (demo)", [Scope.read, Scope.write])
+    leader = _people(session, org.org_id)
+    beliefs = _beliefs(session, leader, now)
+    with planned_ids(rpm=demo_ids.PROMPT):
+        create_prompt(
+            session,
+            org.org_id,
+            PromptCreate(text="Which of my beliefs did I find hardest to live this quarter?"),
+        )
+    _reflections(session, leader, beliefs, now)
+    with planned_ids(fbk=demo_ids.FEEDBACK):
+        _demo_feedback(session, org, leader, beliefs, secret, now)
+    _campaign_and_webhook(session, org.org_id, secret, now)
     return org.org_id, token

@@ -6,6 +6,7 @@ error about a person id. The OpenAPI path stays `/v1/people/{person_id}`; the pa
 
 from __future__ import annotations
 
+from fastapi.openapi.models import Example
 from starlette.convertors import Convertor, register_url_convertor
 
 from service.ids import id_pattern
@@ -42,3 +43,9 @@ def register_id_convertors() -> None:
 
 
 register_id_convertors()
+
+
+def prefilled(value: str, summary: str) -> dict[str, Example]:
+    """A path parameter's named example, which Swagger UI fills in on "Try it out" (it does not
+    fill in a schema's `examples`): one of the demo organization's ids (`service.demo_ids`)."""
+    return {"demo": Example(summary=summary, value=value)}

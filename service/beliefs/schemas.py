@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from service import demo_ids
 from service.ids import id_pattern
 from service.schema import Schema, omittable
 from service.types import INT32_MAX, JSON_NUMBER, LongText, Statement
@@ -15,7 +16,7 @@ BeliefIdField = Annotated[
     Field(
         pattern=id_pattern("blf"),
         description="Belief id.",
-        examples=["blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.BELIEF],
     ),
 ]
 
@@ -82,10 +83,11 @@ class BeliefPatch(Schema):
 
     statement: Statement = omittable(
         description="The belief, in the leader's words.",
-        examples=["Trust is given first, not earned first."],
+        examples=["Bad news should travel faster than good news, and be thanked for."],
     )
     rationale: LongText | None = omittable(
-        description="Why it matters; `null` clears it.", examples=["Because trust compounds."]
+        description="Why it matters; `null` clears it.",
+        examples=["A problem we hear of early is one we can still fix."],
     )
     category: BeliefCategory = omittable(description="What it is about.", examples=["integrity"])
     status: BeliefStatus = omittable(
@@ -101,7 +103,7 @@ class BeliefOut(Schema):
     leader_id: str = Field(
         pattern=id_pattern("per"),
         description="The leader (a person id) who holds this belief.",
-        examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.LEADER],
     )
     statement: Statement = _STATEMENT
     rationale: LongText | None = _RATIONALE
@@ -127,9 +129,7 @@ class BeliefOut(Schema):
 class BeliefRevisionOut(Schema):
     """A belief as it was at one revision."""
 
-    belief_id: BeliefIdField = Field(
-        examples=["blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE"], description="The belief."
-    )
+    belief_id: BeliefIdField = Field(examples=[demo_ids.BELIEF], description="The belief.")
     revision: Revision = Field(description="1 for the first version, +1 per change.", examples=[2])
     statement: Statement = _STATEMENT
     rationale: LongText | None = _RATIONALE

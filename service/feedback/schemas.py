@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from service import demo_ids
 from service.ids import id_pattern
 from service.schema import Schema
 from service.types import JSON_NUMBER, LongText, Reference
@@ -13,7 +14,7 @@ from service.types import JSON_NUMBER, LongText, Reference
 Likert = Annotated[int, Field(ge=1, le=5), JSON_NUMBER]
 MAX_BELIEF_RATINGS = 50
 ANSWERS_EXAMPLE = {"trust": 4, "greater_good": 5, "want_to_follow": 4, "leaned_on": 3}
-RATINGS_EXAMPLE = [{"belief_id": "blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE", "rating": 4}]
+RATINGS_EXAMPLE = [{"belief_id": demo_ids.BELIEF, "rating": 4}]
 
 
 class Relationship(StrEnum):
@@ -69,7 +70,7 @@ class BeliefRating(Schema):
     belief_id: str = Field(
         pattern=id_pattern("blf"),
         description="One of the leader's active beliefs.",
-        examples=["blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.BELIEF],
     )
     rating: Likert = Field(
         description="How visibly the leader lives this belief (1–5).", examples=[4]
@@ -82,7 +83,7 @@ class AttributedRespondent(Schema):
     person_id: str = Field(
         pattern=id_pattern("per"),
         description="The respondent (person id).",
-        examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RF"],
+        examples=[demo_ids.MANAGER],
     )
 
 
@@ -104,7 +105,7 @@ class FeedbackCreate(Schema):
     leader_id: str = Field(
         pattern=id_pattern("per"),
         description="The leader (person id).",
-        examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.LEADER],
     )
     relationship: Relationship = Field(
         description="The respondent's relationship to the leader.", examples=["direct_report"]
@@ -144,7 +145,7 @@ class FeedbackContent(Schema):
     respondent_id: str | None = Field(
         pattern=id_pattern("per"),
         description="Who gave it (null after their erasure).",
-        examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RF"],
+        examples=[demo_ids.MANAGER],
     )
     relationship: Relationship = Field(
         description="Their relationship to the leader.", examples=["peer"]
@@ -156,7 +157,7 @@ class FeedbackContent(Schema):
     belief_ratings: list[BeliefRating] = Field(
         max_length=MAX_BELIEF_RATINGS,
         description="Per-belief ratings.",
-        examples=[[{"belief_id": "blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE", "rating": 4}]],
+        examples=[[{"belief_id": demo_ids.BELIEF, "rating": 4}]],
     )
     needs: LongText | None = Field(description="What they need.", examples=["Clearer priorities."])
     dreams: LongText | None = Field(description="What they dream of.", examples=["Ownership."])
@@ -168,12 +169,12 @@ class FeedbackOut(Schema):
     id: str = Field(
         pattern=id_pattern("fbk"),
         description="Feedback id.",
-        examples=["fbk_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.FEEDBACK],
     )
     leader_id: str = Field(
         pattern=id_pattern("per"),
         description="The leader it is about.",
-        examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.LEADER],
     )
     anonymous: bool = Field(description="Whether it was given anonymously.", examples=[True])
     submitted_at: datetime = Field(
@@ -203,7 +204,7 @@ class FeedbackBulkCreate(Schema):
         examples=[
             [
                 {
-                    "leader_id": "per_01JD5ZQ8W4M3KXHNB7T2C9V6RE",
+                    "leader_id": demo_ids.LEADER,
                     "relationship": "direct_report",
                     "answers": {"trust": 4, "greater_good": 5, "want_to_follow": 4, "leaned_on": 3},
                     "respondent": {"reference": "survey-7f3a2c"},

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, Strict
 
+from service import demo_ids
 from service.feedback.schemas import (
     MAX_BELIEF_RATINGS,
     RATINGS_EXAMPLE,
@@ -35,7 +36,7 @@ class PersonRespondent(Schema):
     person_id: str = Field(
         pattern=id_pattern("per"),
         description="A person in the directory.",
-        examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RF"],
+        examples=[demo_ids.MANAGER],
     )
     relationship: Relationship = Field(
         description="Their relationship to the leader.", examples=["direct_report"]
@@ -72,7 +73,7 @@ class FeedbackRequestCreate(Schema):
     leader_id: str = Field(
         pattern=id_pattern("per"),
         description="The leader (person id).",
-        examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.LEADER],
     )
     respondents: list[PersonRespondent | ContactRespondent] = Field(
         min_length=1,
@@ -126,12 +127,12 @@ class FeedbackRequestOut(Schema):
     id: str = Field(
         pattern=id_pattern("frq"),
         description="Feedback request id.",
-        examples=["frq_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.FEEDBACK_REQUEST],
     )
     leader_id: str = Field(
         pattern=id_pattern("per"),
         description="The leader.",
-        examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.LEADER],
     )
     message: LongText | None = Field(description="The leader's message.", examples=[None])
     due_at: datetime | None = Field(description="When answers are due.", examples=[None])

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from service import demo_ids
 from service.feedback.schemas import Relationship
 from service.ids import id_pattern
 from service.insights.alignment import AlignmentClass
@@ -23,7 +24,7 @@ Phrase = Annotated[str, Field(max_length=100)]
 _LEADER_ID = Field(
     pattern=id_pattern("per"),
     description="The leader.",
-    examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+    examples=[demo_ids.LEADER],
 )
 _PERIOD_EXAMPLE = {"start": "2026-07-01T00:00:00Z", "end": "2026-10-01T00:00:00Z"}
 _AS_OF = Field(
@@ -58,7 +59,7 @@ class BeliefAlignmentOut(Schema):
     belief_id: str = Field(
         pattern=id_pattern("blf"),
         description="The belief.",
-        examples=["blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.BELIEF],
     )
     statement: Statement = Field(
         description="The belief, in the leader's words.",
@@ -74,7 +75,7 @@ class BeliefAlignmentOut(Schema):
     reflection_id: str | None = Field(
         pattern=id_pattern("rfl"),
         description="That reflection.",
-        examples=["rfl_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.SUBMITTED_REFLECTION],
     )
     others: Rating = Field(
         description="Others' rating in the period (the feedback `belief_ratings`).",
@@ -112,10 +113,10 @@ class Alignment(Schema):
         examples=[
             [
                 {
-                    "belief_id": "blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE",
+                    "belief_id": demo_ids.BELIEF,
                     "statement": "Trust is given first, not earned first.",
                     "self_rating": 5,
-                    "reflection_id": "rfl_01JD5ZQ8W4M3KXHNB7T2C9V6RE",
+                    "reflection_id": demo_ids.SUBMITTED_REFLECTION,
                     "others": _RATING_EXAMPLE,
                     "gap": 1.83,
                     "classification": "blind_spot",
@@ -214,7 +215,7 @@ class Themes(Schema):
     leader_id: str | None = Field(
         pattern=id_pattern("per"),
         description="The leader; null for the whole organization.",
-        examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.LEADER],
     )
     as_of: datetime = _AS_OF
     period: PeriodRef | None = _PERIOD
@@ -272,7 +273,7 @@ class Journey(Schema):
         description="Reflection cadence and what is due.",
         examples=[
             {
-                "leader_id": "per_01JD5ZQ8W4M3KXHNB7T2C9V6RE",
+                "leader_id": demo_ids.LEADER,
                 "cadence_days": 90,
                 "cadence_source": "organization",
                 "active_beliefs": 3,

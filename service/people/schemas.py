@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field
 
+from service import demo_ids
 from service.ids import id_pattern
 from service.schema import Schema, omittable
 from service.types import Email, ExternalId, Name, ResourceRevision, ShortLine
@@ -15,18 +16,13 @@ PersonId = Annotated[
     Field(
         pattern=id_pattern("per"),
         description="Person id.",
-        examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.LEADER],
     ),
 ]
 
 MAX_BULK_ROWS = 1000
 
 _NAME = Field(description="Name as shown in the HR system.", examples=["Ada Lindqvist"])
-_MANAGER = Field(
-    None,
-    description="Their manager (a person id).",
-    examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RF"],
-)
 _TITLE = Field(None, description="Job title.", examples=["Head of Customer Success"])
 _EMAIL = Field(None, description="Work e-mail address.", examples=["ada@example.com"])
 
@@ -38,20 +34,30 @@ class PersonCreate(Schema):
         json_schema_extra={
             "examples": [
                 {
-                    "external_id": "E-10042",
-                    "display_name": "Ada Lindqvist",
-                    "email": "ada@example.com",
-                    "title": "Head of Customer Success",
+                    "external_id": "E-10077",
+                    "display_name": "Sara Holm",
+                    "email": "sara@example.com",
+                    "title": "Customer Success Manager",
+                    "manager_id": demo_ids.LEADER,
                 }
             ]
         }
     )
 
-    external_id: ExternalId
-    display_name: Name = _NAME
-    email: Email | None = _EMAIL
-    title: ShortLine | None = _TITLE
-    manager_id: PersonId | None = _MANAGER
+    # Someone new to the demo, reporting to its leader: the example creates them there.
+    external_id: ExternalId = Field(examples=["E-10077"])
+    display_name: Name = Field(
+        description="Name as shown in the HR system.", examples=["Sara Holm"]
+    )
+    email: Email | None = Field(
+        None, description="Work e-mail address.", examples=["sara@example.com"]
+    )
+    title: ShortLine | None = Field(
+        None, description="Job title.", examples=["Customer Success Manager"]
+    )
+    manager_id: PersonId | None = Field(
+        None, description="Their manager (a person id).", examples=[demo_ids.LEADER]
+    )
 
 
 class PersonPatch(Schema):
@@ -59,7 +65,9 @@ class PersonPatch(Schema):
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"title": "Head of Sales"}]})
 
-    external_id: ExternalId = omittable()
+    external_id: ExternalId = omittable(
+        description="The HR system's id.", examples=[demo_ids.LEADER_EXTERNAL_ID]
+    )
     display_name: Name = omittable(
         description="Name as shown in the HR system.", examples=["Ada Lindqvist"]
     )
@@ -69,7 +77,7 @@ class PersonPatch(Schema):
     title: ShortLine | None = omittable(description="Job title.", examples=["Head of Sales"])
     manager_id: PersonId | None = omittable(
         description="Their manager (a person id); `null` clears it.",
-        examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RF"],
+        examples=[demo_ids.MANAGER],
     )
 
 
@@ -84,7 +92,7 @@ class PersonOut(Schema):
     manager_id: str | None = Field(
         pattern=id_pattern("per"),
         description="Their manager's person id.",
-        examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RF"],
+        examples=[demo_ids.MANAGER],
     )
     revision: ResourceRevision = Field(validation_alias="version")
     created_at: datetime = Field(
@@ -131,11 +139,16 @@ class BulkUpsert(Schema):
         description="Up to 1,000 people, applied in one transaction.",
         examples=[
             [
-                {"external_id": "E-10001", "display_name": "Grace Holm"},
                 {
-                    "external_id": "E-10042",
-                    "display_name": "Ada Lindqvist",
-                    "manager_external_id": "E-10001",
+                    "external_id": demo_ids.MANAGER_EXTERNAL_ID,
+                    "display_name": "Maja Berg",
+                    "title": "COO",
+                },
+                {
+                    "external_id": "E-10045",
+                    "display_name": "Grace Holm",
+                    "title": "Customer Success Manager",
+                    "manager_external_id": demo_ids.LEADER_EXTERNAL_ID,
                 },
             ]
         ],

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from service import demo_ids
 from service.ids import id_pattern
 from service.schema import Schema, omittable
 from service.types import JSON_INTEGER, ResourceRevision, Statement
@@ -15,7 +16,7 @@ PromptIdField = Annotated[
     Field(
         pattern=id_pattern("rpm"),
         description="Reflection prompt id.",
-        examples=["rpm_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.PROMPT],
     ),
 ]
 

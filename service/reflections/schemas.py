@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from service import demo_ids
 from service.beliefs.schemas import BeliefIdField
 from service.ids import id_pattern
 from service.reflection_prompts.schemas import PromptIdField
@@ -18,7 +19,7 @@ ReflectionIdField = Annotated[
     Field(
         pattern=id_pattern("rfl"),
         description="Reflection id.",
-        examples=["rfl_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.SUBMITTED_REFLECTION],
     ),
 ]
 Alignment = Annotated[int, Field(ge=1, le=5), JSON_INTEGER]
@@ -31,13 +32,13 @@ MAX_HISTORY_POINTS = 1000  # an alignment history holds the latest this many
 _STATEMENT_EXAMPLE = "People do their best work when they know why it matters."
 _PROMPT_EXAMPLE = "Where did my behaviour contradict one of my beliefs, and what got in the way?"
 _ENTRY_EXAMPLE = {
-    "belief_id": "blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE",
+    "belief_id": demo_ids.BELIEF,
     "alignment": 4,
     "evidence": "Shared the full budget with the team before asking for priorities.",
     "next_step": "Explain the why in every planning meeting.",
 }
 _ANSWER_EXAMPLE = {
-    "prompt_id": "rpm_01JD5ZQ8W4M3KXHNB7T2C9V6RE",
+    "prompt_id": demo_ids.PROMPT,
     "answer": "I skipped the retrospective when the deadline slipped.",
 }
 
@@ -166,9 +167,7 @@ class ReflectionPatch(Schema):
 class EntryOut(Schema):
     """One belief of the leader, rated for the period."""
 
-    belief_id: BeliefIdField = Field(
-        description="The belief.", examples=["blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE"]
-    )
+    belief_id: BeliefIdField = Field(description="The belief.", examples=[demo_ids.BELIEF])
     statement: Statement = Field(
         description="The belief's statement as it reads now (read-only, for display).",
         examples=["People do their best work when they know why it matters."],
@@ -181,9 +180,7 @@ class EntryOut(Schema):
 class AnswerOut(Schema):
     """The leader's answer to one prompt."""
 
-    prompt_id: PromptIdField = Field(
-        description="The prompt.", examples=["rpm_01JD5ZQ8W4M3KXHNB7T2C9V6RE"]
-    )
+    prompt_id: PromptIdField = Field(description="The prompt.", examples=[demo_ids.PROMPT])
     prompt: Statement = Field(
         description="The prompt's text (read-only, for display).",
         examples=["Where did my behaviour contradict one of my beliefs?"],
@@ -198,7 +195,7 @@ class ReflectionOut(Schema):
     leader_id: str = Field(
         pattern=id_pattern("per"),
         description="The leader (a person id) reflecting.",
-        examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.LEADER],
     )
     period_start: date = _PERIOD_START
     period_end: date = _PERIOD_END
@@ -253,7 +250,7 @@ class ScheduleOut(Schema):
     leader_id: str = Field(
         pattern=id_pattern("per"),
         description="The leader.",
-        examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.LEADER],
     )
     cadence_days: CadenceDays = Field(
         description="Days between reflections in force.", examples=[90]
@@ -288,7 +285,7 @@ class AlignmentPoint(Schema):
     """The leader's rating of the belief in one submitted reflection."""
 
     reflection_id: ReflectionIdField = Field(
-        description="The submitted reflection.", examples=["rfl_01JD5ZQ8W4M3KXHNB7T2C9V6RE"]
+        description="The submitted reflection.", examples=[demo_ids.SUBMITTED_REFLECTION]
     )
     period_start: date = _PERIOD_START
     period_end: date = _PERIOD_END
@@ -304,13 +301,11 @@ class AlignmentPoint(Schema):
 class AlignmentHistory(Schema):
     """The series of the leader's own alignment ratings of one belief."""
 
-    belief_id: BeliefIdField = Field(
-        description="The belief.", examples=["blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE"]
-    )
+    belief_id: BeliefIdField = Field(description="The belief.", examples=[demo_ids.BELIEF])
     leader_id: str = Field(
         pattern=id_pattern("per"),
         description="The leader holding it.",
-        examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.LEADER],
     )
     data: list[AlignmentPoint] = Field(
         max_length=MAX_HISTORY_POINTS,
@@ -319,7 +314,7 @@ class AlignmentHistory(Schema):
         examples=[
             [
                 {
-                    "reflection_id": "rfl_01JD5ZQ8W4M3KXHNB7T2C9V6RE",
+                    "reflection_id": demo_ids.SUBMITTED_REFLECTION,
                     "period_start": "2026-07-01",
                     "period_end": "2026-09-30",
                     "scope": "self",

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
 
+from service import demo_ids
 from service.ids import id_pattern
 from service.schema import Schema
 from service.types import Count, Name
@@ -14,7 +15,7 @@ MAX_HISTORY_PERIODS = 40
 _LEADER_ID = Field(
     pattern=id_pattern("per"),
     description="The leader.",
-    examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+    examples=[demo_ids.LEADER],
 )
 
 

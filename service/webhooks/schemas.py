@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from service import demo_ids
 from service.events.types import EventType
 from service.ids import id_pattern
 from service.schema import Schema, omittable
@@ -41,7 +42,7 @@ class EndpointCreate(Schema):
         max_length=MAX_URL_LENGTH,
         pattern=URL_PATTERN,
         description="`https` URL whose host resolves to public addresses only.",
-        examples=["https://hooks.example.com/calling"],
+        examples=[demo_ids.WEBHOOK_URL],
     )
     event_types: list[EventType] = Field(
         default_factory=list,
@@ -62,7 +63,7 @@ class EndpointPatch(Schema):
         max_length=MAX_URL_LENGTH,
         pattern=URL_PATTERN,
         description="New `https` URL.",
-        examples=["https://hooks.example.com/calling"],
+        examples=[demo_ids.WEBHOOK_URL],
     )
     event_types: list[EventType] = omittable(
         max_length=len(EventType),
@@ -79,13 +80,13 @@ class EndpointOut(Schema):
     id: str = Field(
         pattern=id_pattern("whk"),
         description="Webhook endpoint id.",
-        examples=["whk_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.WEBHOOK_ENDPOINT],
     )
     url: str = Field(
         max_length=MAX_URL_LENGTH,
         pattern=URL_PATTERN,
         description="Where events go.",
-        examples=["https://hooks.example.com/calling"],
+        examples=[demo_ids.WEBHOOK_URL],
     )
     event_types: list[EventType] = Field(
         max_length=len(EventType),
@@ -134,12 +135,12 @@ class DeliveryOut(Schema):
     id: str = Field(
         pattern=id_pattern("dlv"),
         description="Delivery id.",
-        examples=["dlv_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.DELIVERY],
     )
     event_id: str = Field(
         pattern=id_pattern("evt"),
         description="The event (also the `webhook-id`).",
-        examples=["evt_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.EVENT],
     )
     event_type: EventType = Field(description="Its type.", examples=["person.updated"])
     status: DeliveryStatus = Field(description="Where it stands.", examples=["pending"])
@@ -166,7 +167,7 @@ class WebhookTestResult(Schema):
     event_id: str = Field(
         pattern=id_pattern("evt"),
         description="The test event's id (its `webhook-id`); it is not in the feed.",
-        examples=["evt_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.EVENT],
     )
     event_type: Literal["webhook.test"] = Field(
         description="Always `webhook.test`.",

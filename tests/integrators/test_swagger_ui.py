@@ -1,7 +1,8 @@
 """Swagger UI as a new integrator uses it, in headless Chromium (Debian's `chromium`,
 driven by Playwright; no browser download): open `/docs` on a running `calling serve`,
-authorize with the demo key, "Try it out" on the demo leader's trust score, see 200 with
-a score. The screenshot is saved as `build/screenshots/docs-trust-score.png`.
+authorize with the demo key, "Try it out" on the demo leader's trust score (its id
+prefilled from the spec's example), see 200 with a score. The screenshot is saved as
+`build/screenshots/docs-trust-score.png`.
 
 The page must work offline: any request to another origin fails the test.
 """
@@ -122,7 +123,9 @@ def test_swagger_ui_runs_the_demo_leaders_trust_score(served: tuple[str, str]) -
             operation = page.locator("#operations-Trust-get_trust_score")
             operation.locator(".opblock-summary").first.click()
             operation.get_by_role("button", name="Try it out").click()
-            operation.locator('tr[data-param-name="leader_id"] input').fill(leader)
+            # The demo leader's id is prefilled: the spec's example is the demo's fixed id.
+            field = operation.locator('tr[data-param-name="leader_id"] input')
+            expect(field).to_have_value(leader)
             operation.get_by_role("button", name="Execute").click()
 
             live = operation.locator(".live-responses-table")

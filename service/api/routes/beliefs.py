@@ -4,8 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
+from service import demo_ids
 from service.api.auth import Reader, Writer
 from service.api.http import IfMatchHeader, check_if_match, set_etag
+from service.api.paths import prefilled
 from service.api.responses import READ, UPDATE, WRITE, link_to, success
 from service.api.routing import CallingRoute
 from service.api.session import SessionDep
@@ -30,7 +32,8 @@ BeliefIdPath = Annotated[
     Path(
         pattern=id_pattern("blf"),
         description="Belief id.",
-        examples=["blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.DRAFT_BELIEF],
+        openapi_examples=prefilled(demo_ids.DRAFT_BELIEF, "The demo leader's draft belief"),
     ),
 ]
 
@@ -43,7 +46,7 @@ BeliefDep = Annotated[Belief, Depends(belief_in_org)]
 
 
 class BeliefPageParams(PageParams):
-    cursor: str | None = cursor_field(0, "blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE")
+    cursor: str | None = cursor_field(0, demo_ids.BELIEF)
 
 
 class RevisionPageParams(PageParams):
@@ -66,7 +69,7 @@ def list_beliefs(
         Query(
             pattern=id_pattern("per"),
             description="Only this leader's beliefs.",
-            examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+            examples=[demo_ids.LEADER],
         ),
     ] = None,
     status: Annotated[
@@ -115,7 +118,8 @@ def create_belief(
         Path(
             pattern=id_pattern("per"),
             description="The leader (person id).",
-            examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+            examples=[demo_ids.LEADER],
+            openapi_examples=prefilled(demo_ids.LEADER, "Ada Lindqvist, the demo's leader"),
         ),
     ],
     body: BeliefCreate,

@@ -4,7 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from service import demo_ids
 from service.api.auth import Reader
+from service.api.paths import prefilled
 from service.api.responses import READ
 from service.api.routing import CallingRoute
 from service.api.session import SessionDep
@@ -91,7 +93,8 @@ def get_event(
         Path(
             pattern=id_pattern("evt"),
             description="Event id.",
-            examples=["evt_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+            examples=[demo_ids.EVENT],
+            openapi_examples=prefilled(demo_ids.EVENT, "The demo's first event"),
         ),
     ],
 ) -> EventOut:

@@ -4,7 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
+from service import demo_ids
 from service.api.auth import Admin, FeedbackSubmitter, Reader
+from service.api.paths import prefilled
 from service.api.responses import READ, WRITE, link_to, success
 from service.api.routing import CallingRoute
 from service.api.session import SessionDep
@@ -32,13 +34,14 @@ FeedbackIdPath = Annotated[
     Path(
         pattern=id_pattern("fbk"),
         description="Feedback id.",
-        examples=["fbk_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.FEEDBACK],
+        openapi_examples=prefilled(demo_ids.FEEDBACK, "One of the demo's answers"),
     ),
 ]
 
 
 class FeedbackPageParams(PageParams):
-    cursor: str | None = cursor_field("fbk_01JD5ZQ8W4M3KXHNB7T2C9V6RE")
+    cursor: str | None = cursor_field(demo_ids.FEEDBACK)
 
 
 def feedback_in_org(
@@ -127,7 +130,7 @@ def list_feedback(
         Query(
             pattern=id_pattern("per"),
             description="Only about this leader.",
-            examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+            examples=[demo_ids.LEADER],
         ),
     ] = None,
     updated_since: Annotated[

@@ -2,10 +2,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
+from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response, status
+from fastapi.openapi.models import Example
 
+from service import demo_ids
 from service.api.auth import Reader, Writer
 from service.api.http import set_etag
+from service.api.paths import prefilled
 from service.api.responses import READ, WRITE, link_to, success
 from service.api.routing import CallingRoute, secret_response
 from service.api.session import SessionDep
@@ -31,13 +34,14 @@ RequestIdPath = Annotated[
     Path(
         pattern=id_pattern("frq"),
         description="Feedback request id.",
-        examples=["frq_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.FEEDBACK_REQUEST],
+        openapi_examples=prefilled(demo_ids.FEEDBACK_REQUEST, "The demo's open campaign"),
     ),
 ]
 
 
 class RequestPageParams(PageParams):
-    cursor: str | None = cursor_field("frq_01JD5ZQ8W4M3KXHNB7T2C9V6RE")
+    cursor: str | None = cursor_field(demo_ids.FEEDBACK_REQUEST)
 
 
 def request_in_org(
@@ -47,6 +51,27 @@ def request_in_org(
 
 
 RequestDep = Annotated[FeedbackRequest, Depends(request_in_org)]
+
+
+# Without `due_at` and `expires_at`: they must lie in the future, so any fixed date in an
+# example would one day be refused (the schema's field examples still show them).
+CREATE_EXAMPLES: dict[str, Example] = {
+    "create_feedback_request": Example(
+        summary="FeedbackRequestCreate",
+        description="Ask a supplier and one of the demo leader's team about the leader; the "
+        "tokens stay valid 30 days. `due_at` and `expires_at`, if you add them, must be in "
+        "the future.",
+        value={
+            "leader_id": demo_ids.LEADER,
+            "respondents": [
+                {"reference": "supplier-4711", "relationship": "supplier"},
+                {"person_id": demo_ids.REPORTS[0], "relationship": "direct_report"},
+            ],
+            "message": "What do you need from me, and what do you dream of?",
+            "anonymous": True,
+        },
+    )
+}
 
 
 @router.post(
@@ -72,7 +97,7 @@ def create_feedback_request(
     principal: Writer,
     session: SessionDep,
     http_request: Request,
-    body: FeedbackRequestCreate,
+    body: Annotated[FeedbackRequestCreate, Body(openapi_examples=CREATE_EXAMPLES)],
     response: Response,
 ) -> FeedbackRequestCreated:
     now = utcnow()
@@ -101,7 +126,7 @@ def list_feedback_requests(
         Query(
             pattern=id_pattern("per"),
             description="Only about this leader.",
-            examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+            examples=[demo_ids.LEADER],
         ),
     ] = None,
     status_: Annotated[

@@ -4,8 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 
+from service import demo_ids
 from service.api.auth import Admin, Reader
 from service.api.http import IfMatchHeader, PageQuery, check_if_match, set_etag
+from service.api.paths import prefilled
 from service.api.responses import ETAG, READ, UPDATE, WRITE, link, link_to, success
 from service.api.routing import CallingRoute, secret_response
 from service.api.session import SessionDep
@@ -24,7 +26,8 @@ KeyId = Annotated[
     Path(
         pattern=id_pattern("key"),
         description="API key id.",
-        examples=["key_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.SYNC_KEY],
+        openapi_examples=prefilled(demo_ids.SYNC_KEY, "The demo's HR sync key"),
     ),
 ]
 

@@ -4,9 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
-from service import erasure
+from service import demo_ids, erasure
 from service.api.auth import Reader, Writer
 from service.api.http import IfMatchHeader, PageQuery, check_if_match, set_etag
+from service.api.paths import prefilled
 from service.api.responses import BODY_ID, READ, UPDATE, WRITE, link, link_to, success
 from service.api.routing import CallingRoute
 from service.api.session import SessionDep
@@ -30,7 +31,8 @@ PersonIdPath = Annotated[
     Path(
         pattern=id_pattern("per"),
         description="Person id.",
-        examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.LEADER],
+        openapi_examples=prefilled(demo_ids.LEADER, "Ada Lindqvist, the demo's leader"),
     ),
 ]
 
@@ -54,13 +56,16 @@ def list_people(
             examples=["2025-01-01T00:00:00Z"],
         ),
     ] = None,
-    external_id: Annotated[ExternalId | None, Query(description="Exact `external_id`.")] = None,
+    external_id: Annotated[
+        ExternalId | None,
+        Query(description="Exact `external_id`.", examples=[demo_ids.LEADER_EXTERNAL_ID]),
+    ] = None,
     manager_id: Annotated[
         str | None,
         Query(
             pattern=id_pattern("per"),
             description="Only direct reports of this person.",
-            examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RF"],
+            examples=[demo_ids.LEADER],
         ),
     ] = None,
 ) -> Page[PersonOut]:

@@ -11,8 +11,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 
+from service import demo_ids
 from service.api.auth import Platform
 from service.api.http import PageQuery, set_etag
+from service.api.paths import prefilled
 from service.api.responses import READ, WRITE, link, success
 from service.api.routing import CallingRoute, secret_response
 from service.api.session import SessionDep
@@ -31,7 +33,8 @@ OrgId = Annotated[
     Path(
         pattern=id_pattern("org"),
         description="Organization id.",
-        examples=["org_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.ORGANIZATION],
+        openapi_examples=prefilled(demo_ids.ORGANIZATION, "The demo organization"),
     ),
 ]
 

@@ -4,8 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
+from service import demo_ids
 from service.api.auth import Reader, Writer
 from service.api.http import IfMatchHeader, check_if_match, set_etag
+from service.api.paths import prefilled
 from service.api.responses import READ, UPDATE, WRITE, link_to, success
 from service.api.routing import CallingRoute
 from service.api.session import SessionDep
@@ -24,7 +26,8 @@ PromptIdPath = Annotated[
     Path(
         pattern=id_pattern("rpm"),
         description="Reflection prompt id.",
-        examples=["rpm_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.PROMPT],
+        openapi_examples=prefilled(demo_ids.PROMPT, "The demo organization's own prompt"),
     ),
 ]
 
@@ -39,7 +42,7 @@ PromptDep = Annotated[ReflectionPrompt, Depends(prompt_in_org)]
 
 
 class PromptPageParams(PageParams):
-    cursor: str | None = cursor_field(0, "rpm_01JD5ZQ8W4M3KXHNB7T2C9V6RE")
+    cursor: str | None = cursor_field(0, demo_ids.PROMPT)
 
 
 @router.get(

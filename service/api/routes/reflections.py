@@ -4,8 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Response, status
 
+from service import demo_ids
 from service.api.auth import Reader, Writer
 from service.api.http import IF_MATCH_PATTERN, IfMatchHeader, PageQuery, check_if_match, set_etag
+from service.api.paths import prefilled
 from service.api.responses import (
     COMMON,
     ETAG,
@@ -48,7 +50,8 @@ ReflectionIdPath = Annotated[
     Path(
         pattern=id_pattern("rfl"),
         description="Reflection id.",
-        examples=["rfl_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.DRAFT_REFLECTION],
+        openapi_examples=prefilled(demo_ids.DRAFT_REFLECTION, "The demo leader's draft reflection"),
     ),
 ]
 LeaderIdPath = Annotated[
@@ -56,7 +59,8 @@ LeaderIdPath = Annotated[
     Path(
         pattern=id_pattern("per"),
         description="The leader (person id).",
-        examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.LEADER],
+        openapi_examples=prefilled(demo_ids.LEADER, "Ada Lindqvist, the demo's leader"),
     ),
 ]
 BeliefIdPath = Annotated[
@@ -64,7 +68,8 @@ BeliefIdPath = Annotated[
     Path(
         pattern=id_pattern("blf"),
         description="Belief id.",
-        examples=["blf_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.BELIEF],
+        openapi_examples=prefilled(demo_ids.BELIEF, "An active belief of the demo leader"),
     ),
 ]
 ScheduleIfMatch = Annotated[
@@ -105,7 +110,7 @@ def belief_in_org(principal: Reader, session: SessionDep, belief_id: BeliefIdPat
 
 
 class ReflectionPageParams(PageParams):
-    cursor: str | None = cursor_field("rfl_01JD5ZQ8W4M3KXHNB7T2C9V6RE")
+    cursor: str | None = cursor_field(demo_ids.DRAFT_REFLECTION)
 
 
 ReflectionDep = Annotated[Reflection, Depends(reflection_in_org)]
@@ -133,7 +138,7 @@ def list_reflections(
         Query(
             pattern=id_pattern("per"),
             description="Only this leader's reflections.",
-            examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+            examples=[demo_ids.LEADER],
         ),
     ] = None,
     scope: Annotated[

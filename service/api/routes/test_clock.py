@@ -4,7 +4,10 @@ A live organization's keys get 403 here, and nothing changes."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Body
+from fastapi.openapi.models import Example
 
 from service.api.auth import Admin, Reader
 from service.api.responses import READ, WRITE, success
@@ -19,6 +22,20 @@ _SANDBOX_ONLY: dict[int | str, dict[str, str]] = {
         "description": "Not a sandbox organization (a live organization has no test clock), "
         "or the key lacks the scope."
     }
+}
+
+
+_ADVANCE_EXAMPLES: dict[str, Example] = {
+    "a_quarter": {
+        "summary": "A quarter ahead",
+        "description": "Past the end of the open quarter, whatever day it is.",
+        "value": {"days": 92},
+    },
+    "to_the_period_end": {
+        "summary": "To the open period's end",
+        "description": "`to` the `open_period.end` a read of the clock answered.",
+        "value": {"to": "2027-04-01T00:00:00Z"},
+    },
 }
 
 
@@ -50,6 +67,8 @@ def get_test_clock(principal: Reader, session: SessionDep) -> TestClockOut:
     ),
 )
 def advance_test_clock(
-    principal: Admin, session: SessionDep, body: TestClockAdvance
+    principal: Admin,
+    session: SessionDep,
+    body: Annotated[TestClockAdvance, Body(openapi_examples=_ADVANCE_EXAMPLES)],
 ) -> TestClockOut:
     return advance(session, principal.org_id, body)

@@ -7,7 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Response
 
+from service import demo_ids
 from service.api.auth import Reader
+from service.api.paths import prefilled
 from service.api.responses import READ
 from service.api.routing import CallingRoute
 from service.api.session import SessionDep
@@ -26,7 +28,8 @@ LeaderIdPath = Annotated[
     Path(
         pattern=id_pattern("per"),
         description="The leader (person id).",
-        examples=["per_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.LEADER],
+        openapi_examples=prefilled(demo_ids.LEADER, "Ada Lindqvist, the demo's leader"),
     ),
 ]
 

@@ -5,9 +5,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response, status
 
-from service import clock
+from service import clock, demo_ids
 from service.api.auth import Admin, is_sandbox
 from service.api.http import IfMatchHeader, check_if_match, set_etag
+from service.api.paths import prefilled
 from service.api.responses import READ, UPDATE, WRITE, link_to, success
 from service.api.routing import CallingRoute, secret_response
 from service.api.session import SessionDep
@@ -36,7 +37,8 @@ EndpointIdPath = Annotated[
     Path(
         pattern=id_pattern("whk"),
         description="Webhook endpoint id.",
-        examples=["whk_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.WEBHOOK_ENDPOINT],
+        openapi_examples=prefilled(demo_ids.WEBHOOK_ENDPOINT, "The demo's webhook endpoint"),
     ),
 ]
 DeliveryIdPath = Annotated[
@@ -44,17 +46,18 @@ DeliveryIdPath = Annotated[
     Path(
         pattern=id_pattern("dlv"),
         description="Delivery id.",
-        examples=["dlv_01JD5ZQ8W4M3KXHNB7T2C9V6RE"],
+        examples=[demo_ids.DELIVERY],
+        openapi_examples=prefilled(demo_ids.DELIVERY, "A failed delivery to it"),
     ),
 ]
 
 
 class EndpointPageParams(PageParams):
-    cursor: str | None = cursor_field("whk_01JD5ZQ8W4M3KXHNB7T2C9V6RE")
+    cursor: str | None = cursor_field(demo_ids.WEBHOOK_ENDPOINT)
 
 
 class DeliveryPageParams(PageParams):
-    cursor: str | None = cursor_field("dlv_01JD5ZQ8W4M3KXHNB7T2C9V6RE")
+    cursor: str | None = cursor_field(demo_ids.DELIVERY)
 
 
 def endpoint_in_org(
