@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from service.db import Base, TenantMixin
-from service.events.service import EventType, emit
+from service.events.data import ReflectionDueData
+from service.events.service import emit
 from service.organizations.models import Organization
 from service.pages import PageParams
 from service.reflections.schedule import list_due
@@ -58,11 +59,7 @@ def emit_due_reflections(session: Session, now: datetime) -> int:
                 emit(
                     session,
                     org_id,
-                    EventType.reflection_due,
-                    {
-                        "leader_id": schedule.leader_id,
-                        "next_due_at": None if when is None else when.isoformat(),
-                    },
+                    ReflectionDueData(leader_id=schedule.leader_id, next_due_at=when),
                 )
                 count += 1
             if cursor is None:
