@@ -24,6 +24,7 @@ from service.db import utcnow
 from service.feedback.models import Feedback, FeedbackBeliefRating
 from service.feedback.open_counts import recount_open
 from service.insights.closing import close_insights
+from service.insights.themes import prepare as prepare_themes
 from service.organizations.models import Organization
 from service.organizations.service import schedule_of
 from service.periods.calendar import Period, periods_between
@@ -98,6 +99,7 @@ def _org_ids(sessions: sessionmaker[Session]) -> list[str]:
 
 def close_all(sessions: sessionmaker[Session]) -> int:
     """Close every ended period of every organization; the number closed."""
+    prepare_themes()  # before any transaction: no lock is held while the dictionary loads
     closed = 0
     for org_id in _org_ids(sessions):
         with sessions() as session, session.begin():
@@ -124,6 +126,7 @@ def start_background_closer(sessions: sessionmaker[Session], every: float) -> th
     """`close_all` every `every` seconds in a daemon thread of `calling serve`."""
 
     def loop() -> None:
+        prepare_themes()
         while True:
             try:
                 closed = close_all(sessions)

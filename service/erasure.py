@@ -11,7 +11,14 @@ from sqlalchemy.orm import Session
 
 from service.beliefs.models import Belief
 from service.db import utcnow
-from service.events.service import EventType, emit_many, forget
+from service.events.data import (
+    BeliefDeletedData,
+    FeedbackDeletedData,
+    PersonDeletedData,
+    PersonUpdatedData,
+    ReflectionDeletedData,
+)
+from service.events.service import emit_many, forget
 from service.feedback.models import Feedback
 from service.feedback.service import erase_respondent
 from service.feedback_requests.service import forget_recipient
@@ -70,10 +77,11 @@ def erase_person(session: Session, person: Person, secret: str) -> None:
         session,
         org_id,
         [
-            *((EventType.person_updated, {"id": i, "version": versions[i]}) for i in reports),
-            *((EventType.belief_deleted, {"id": i}) for i in beliefs),
-            *((EventType.reflection_deleted, {"id": i}) for i in reflections),
-            *((EventType.feedback_deleted, {"id": i}) for i in about),
-            (EventType.person_deleted, {"id": person.id}),
+            # The tombstones of what was theirs do not name them (`leader_id` absent).
+            *(PersonUpdatedData(id=i, version=versions[i]) for i in reports),
+            *(BeliefDeletedData(id=i) for i in beliefs),
+            *(ReflectionDeletedData(id=i) for i in reflections),
+            *(FeedbackDeletedData(id=i) for i in about),
+            PersonDeletedData(id=person.id),
         ],
     )

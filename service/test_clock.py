@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from service import clock
 from service.closing import close_due, purge_expired_feedback
 from service.errors import Forbidden, Unprocessable
+from service.insights.themes import prepare as prepare_themes
 from service.organizations.models import Organization
 from service.organizations.service import schedule_of
 from service.periods.calendar import Period, period_of
@@ -118,6 +119,7 @@ def clock_out(org: Organization, closed: list[Period] | None = None) -> TestCloc
 
 def advance(session: Session, org_id: str, body: TestClockAdvance) -> TestClockOut:
     """Move the sandbox's clock forward and do what its time now asks for (see the module)."""
+    prepare_themes()  # before the organization's row is locked
     org = sandbox_of(session, org_id, lock=True)  # one advance at a time per sandbox
     real = clock.real_now()
     current = real + org.clock_offset

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, Field, TypeAdapter
@@ -144,3 +145,14 @@ _TIMESTAMP: TypeAdapter[datetime] = TypeAdapter(datetime)
 def rfc3339(moment: datetime) -> str:
     """A timestamp as every JSON body writes it (`2025-01-31T09:30:00Z`), for CSV cells."""
     return str(_TIMESTAMP.dump_python(moment, mode="json"))
+
+
+# Here, below both, because the trust figures and the events' data (service.events.data, a
+# layer under service.trust) both name it.
+class Stage(StrEnum):
+    """manager → emerging leader → leader (or insufficient data)."""
+
+    insufficient_data = "insufficient_data"
+    manager = "manager"
+    emerging_leader = "emerging_leader"
+    leader = "leader"

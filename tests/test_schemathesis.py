@@ -42,9 +42,10 @@ from service.beliefs.schemas import BeliefCreate, BeliefStatus
 from service.beliefs.service import create_belief
 from service.closing import close_due_periods
 from service.db import make_engine, make_sessionmaker, utcnow
+from service.events.data import ReflectionDueData
 from service.events.models import Event
 from service.events.outbox import WebhookDelivery
-from service.events.service import EventType, emit
+from service.events.service import emit
 from service.feedback import service as feedback_service
 from service.feedback.schemas import (
     AnonymousRespondent,
@@ -214,9 +215,7 @@ def _seed_webhooks(session: Session, org_id: str) -> None:
         for _ in range(2):  # the second one is deleted in the run
             endpoint = EndpointCreate(url=WEBHOOK_URL)
             webhooks_service.create_endpoint(session, org_id, endpoint, utcnow())
-    first = emit(
-        session, org_id, EventType.reflection_due, {"id": "per_0000000000000000000000000A"}
-    )
+    first = emit(session, org_id, ReflectionDueData(leader_id=LEADER_ID, next_due_at=None))
     session.execute(update(Event).where(Event.seq == first.seq).values(id=EVENT_ID))
     session.execute(
         update(WebhookDelivery)

@@ -17,7 +17,8 @@ from service.beliefs.schemas import (
 )
 from service.db import utcnow
 from service.errors import Conflict, NotFound
-from service.events.service import EventType, emit
+from service.events.data import BeliefCreatedData, BeliefDeletedData, BeliefUpdatedData
+from service.events.service import emit
 from service.ids import new_id
 from service.pages import PageParams, paginate
 from service.people.models import Person
@@ -128,12 +129,12 @@ def create_belief(session: Session, leader: Person, body: BeliefCreate) -> Belie
     session.flush()
     _snapshot(session, belief)
     session.flush()
-    emit(session, belief.org_id, EventType.belief_created, _data(belief))
+    emit(
+        session,
+        belief.org_id,
+        BeliefCreatedData(id=belief.id, leader_id=belief.leader_id, version=belief.version),
+    )
     return belief
-
-
-def _data(belief: Belief) -> dict[str, object]:
-    return {"id": belief.id, "leader_id": belief.leader_id, "version": belief.version}
 
 
 def update_belief(session: Session, belief: Belief, body: BeliefPatch) -> None:
@@ -157,7 +158,11 @@ def update_belief(session: Session, belief: Belief, body: BeliefPatch) -> None:
     session.flush()
     _snapshot(session, belief)
     session.flush()
-    emit(session, belief.org_id, EventType.belief_updated, _data(belief))
+    emit(
+        session,
+        belief.org_id,
+        BeliefUpdatedData(id=belief.id, leader_id=belief.leader_id, version=belief.version),
+    )
 
 
 def delete_belief(session: Session, belief: Belief) -> None:
@@ -165,12 +170,7 @@ def delete_belief(session: Session, belief: Belief) -> None:
         raise Conflict("Only a draft belief can be deleted; retire an active one instead.")
     session.delete(belief)
     session.flush()
-    emit(
-        session,
-        belief.org_id,
-        EventType.belief_deleted,
-        {"id": belief.id, "leader_id": belief.leader_id},
-    )
+    emit(session, belief.org_id, BeliefDeletedData(id=belief.id, leader_id=belief.leader_id))
 
 
 def list_revisions(

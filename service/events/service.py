@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import String, cast, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from service.db import utcnow
 from service.errors import NotFound
+from service.events.data import EventData
 from service.events.models import Event, EventCounter
 from service.events.outbox import drop_deliveries, enqueue
 from service.events.types import EventType
@@ -43,11 +43,10 @@ def _next_seqs(session: Session, org_id: str, count: int) -> int:
     return int(session.execute(stmt).scalar_one())
 
 
-def emit_many(
-    session: Session, org_id: str, events: Sequence[tuple[EventType, dict[str, Any]]]
-) -> list[Event]:
-    """Add `events` (type, data) to the organization's feed and outbox, in this transaction.
-    `data` holds ids and figures only: never an anonymous respondent's text or reference."""
+def emit_many(session: Session, org_id: str, events: Sequence[EventData]) -> list[Event]:
+    """Add `events` (each the data of its type) to the organization's feed and outbox, in
+    this transaction. `data` holds ids and figures only: never an anonymous respondent's text
+    or reference."""
     if not events:
         return []
     last = _next_seqs(session, org_id, len(events))
@@ -57,11 +56,11 @@ def emit_many(
             org_id=org_id,
             seq=last - len(events) + 1 + i,
             id=new_id("evt"),
-            type=str(type_),
+            type=str(data.event_type),
             occurred_at=now,
-            data=data,
+            data=data.model_dump(mode="json", by_alias=True),
         )
-        for i, (type_, data) in enumerate(events)
+        for i, data in enumerate(events)
     ]
     # One multi-row INSERT (a bulk upsert emits a thousand events), not a unit-of-work flush.
     session.execute(
@@ -75,9 +74,9 @@ def emit_many(
     return rows
 
 
-def emit(session: Session, org_id: str, type_: EventType, data: dict[str, Any]) -> Event:
-    """Add one event (see `emit_many`)."""
-    return emit_many(session, org_id, [(type_, data)])[0]
+def emit(session: Session, org_id: str, data: EventData) -> Event:
+    """Add one event, of the type of its `data` (see `emit_many`)."""
+    return emit_many(session, org_id, [data])[0]
 
 
 def forget(session: Session, org_id: str, object_id: str) -> None:

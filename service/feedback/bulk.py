@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 from service.beliefs.models import Belief
 from service.beliefs.schemas import BeliefStatus
 from service.errors import Unprocessable
-from service.events.service import EventType, emit_many
+from service.events.data import FeedbackReceivedData
+from service.events.service import emit_many
 from service.feedback.models import Feedback, FeedbackBeliefRating
 from service.feedback.open_counts import voices_added
 from service.feedback.schemas import AttributedRespondent, FeedbackCreate, FeedbackOut
@@ -151,10 +152,7 @@ def create_many(
     emit_many(
         session,
         org_id,
-        [
-            (EventType.feedback_received, {"id": row["id"], "leader_id": row["leader_id"]})
-            for row in rows
-        ],
+        [FeedbackReceivedData(id=str(row["id"]), leader_id=str(row["leader_id"])) for row in rows],
     )
     return [
         FeedbackOut(

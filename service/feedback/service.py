@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from service.beliefs.models import Belief
 from service.beliefs.schemas import BeliefStatus
 from service.errors import NotFound, Unprocessable
-from service.events.service import EventType, emit
+from service.events.data import FeedbackReceivedData, FeedbackRetractedData
+from service.events.service import emit
 from service.feedback.models import Feedback, FeedbackBeliefRating
 from service.feedback.open_counts import voice_added, voice_retracted
 from service.feedback.schemas import (
@@ -146,12 +147,7 @@ def create_feedback(
     session.flush()
     voice_added(session, feedback)
     # A receipt only: ids, never who answered or what they said.
-    emit(
-        session,
-        org_id,
-        EventType.feedback_received,
-        {"id": feedback.id, "leader_id": feedback.leader_id},
-    )
+    emit(session, org_id, FeedbackReceivedData(id=feedback.id, leader_id=feedback.leader_id))
     return feedback
 
 
@@ -223,8 +219,7 @@ def retract_feedback(
     emit(
         session,
         org.org_id,
-        EventType.feedback_retracted,
-        {"id": feedback.id, "leader_id": feedback.leader_id},
+        FeedbackRetractedData(id=feedback.id, leader_id=feedback.leader_id),
     )
 
 

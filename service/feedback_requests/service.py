@@ -10,13 +10,20 @@ answered: the answered respondent row keeps only its status.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TypeVar
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from service.errors import Conflict, NotFound, Unauthorized, Unprocessable
-from service.events.service import EventType, emit
+from service.events.data import (
+    FeedbackRequestClosedData,
+    FeedbackRequestCompletedData,
+    FeedbackRequestCreatedData,
+    FeedbackRequestReminderData,
+    FeedbackRequestTally,
+)
+from service.events.service import emit
 from service.feedback.models import Feedback
 from service.feedback.schemas import (
     AnonymousRespondent,
@@ -120,8 +127,7 @@ def create_request(
     emit(
         session,
         org_id,
-        EventType.feedback_request_created,
-        {"id": request.id, "leader_id": request.leader_id, "asked": len(issued)},
+        FeedbackRequestCreatedData(id=request.id, leader_id=request.leader_id, asked=len(issued)),
     )
     return request, issued
 
@@ -191,6 +197,19 @@ def to_created(
     return FeedbackRequestCreated(**to_out(session, request, now).model_dump(), tokens=issued)
 
 
+Tally = TypeVar("Tally", bound=FeedbackRequestTally)
+
+
+def _tally(model: type[Tally], request: FeedbackRequest, tally: dict[str, int]) -> Tally:
+    return model(
+        id=request.id,
+        leader_id=request.leader_id,
+        asked=tally["asked"],
+        answered=tally["answered"],
+        pending=tally["pending"],
+    )
+
+
 def close_request(session: Session, request: FeedbackRequest, now: datetime) -> None:
     """Close the request: every open token is revoked at once."""
     if request.status == RequestStatus.closed:
@@ -208,24 +227,26 @@ def close_request(session: Session, request: FeedbackRequest, now: datetime) -> 
     request.status = RequestStatus.closed
     request.closed_at = request.updated_at = now
     session.flush()
+    tally = counts(session, request, now)
     emit(
         session,
         request.org_id,
-        EventType.feedback_request_closed,
-        {"id": request.id, "leader_id": request.leader_id, **counts(session, request, now)},
+        _tally(FeedbackRequestClosedData, request, tally),
     )
 
 
-def remind(session: Session, request: FeedbackRequest, now: datetime) -> dict[str, Any]:
+def remind(
+    session: Session, request: FeedbackRequest, now: datetime
+) -> FeedbackRequestReminderData:
     """Emit a `feedback_request.reminder` event for the platform to act on. It names the
     pending respondents only when answers are attributed: for an anonymous request that list
     would tell who answered, so the reminder carries counts and goes to everyone."""
     if request.status != RequestStatus.open or request.expires_at <= now:
         raise Conflict("Only an open, unexpired feedback request can send reminders.")
-    data: dict[str, Any] = {"id": request.id, "leader_id": request.leader_id}
-    data.update(counts(session, request, now))
+    tally = counts(session, request, now)
+    data = _tally(FeedbackRequestReminderData, request, tally)
     if not request.anonymous:
-        data["pending_respondent_ids"] = list(
+        data.pending_respondent_ids = list(
             session.scalars(
                 select(FeedbackRequestRecipient.id)
                 .where(
@@ -236,7 +257,7 @@ def remind(session: Session, request: FeedbackRequest, now: datetime) -> dict[st
                 .order_by(FeedbackRequestRecipient.id)
             )
         )
-    emit(session, request.org_id, EventType.feedback_request_reminder, data)
+    emit(session, request.org_id, data)
     return data
 
 
@@ -324,8 +345,7 @@ def answer(
         emit(
             session,
             request.org_id,
-            EventType.feedback_request_completed,
-            {"id": request.id, "leader_id": request.leader_id, **remaining},
+            _tally(FeedbackRequestCompletedData, request, remaining),
         )
     return feedback
 

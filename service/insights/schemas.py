@@ -12,8 +12,8 @@ from service.ids import id_pattern
 from service.insights.alignment import AlignmentClass
 from service.reflections.schemas import ScheduleOut
 from service.schema import Schema
-from service.trust.schemas import Figure, OmitNone, OpenPeriod, PeriodRef, Stage
-from service.types import Count, Statement
+from service.trust.schemas import Figure, OmitNone, OpenPeriod, PeriodRef
+from service.types import Count, Stage, Statement
 
 MAX_BELIEFS = 500
 MAX_THEMES = 1000

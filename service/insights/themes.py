@@ -262,6 +262,18 @@ def swedish_dictionary() -> Dictionary | None:
     return None
 
 
+def prepare() -> None:
+    """Load what theme extraction reads once (the Swedish dictionary takes seconds, the
+    lemmatiser's and the frequency lists less): called before a close opens its
+    transaction, so no lock is held while they load."""
+    swedish_dictionary()
+    for language in LANGUAGES:
+        stop_words(language)
+        simplemma.lemmatize("prepare", lang=language)
+        zipf_frequency("prepare", language)
+    detect_language("prepare")
+
+
 @lru_cache(maxsize=65536)
 def compound_parts(word: str) -> tuple[str, ...]:
     """The stems of a Swedish compound's parts, first to last (`leveransbesked` →

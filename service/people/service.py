@@ -10,7 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.errors import Conflict, NotFound, Unprocessable
-from service.events.service import EventType, emit, emit_many
+from service.events.data import PersonCreatedData, PersonUpdatedData
+from service.events.service import emit, emit_many
 from service.ids import new_id
 from service.pages import PageParams, paginate
 from service.people.models import Person
@@ -118,12 +119,8 @@ def create_person(session: Session, org_id: str, body: PersonCreate) -> Person:
     person = Person(org_id=org_id, id=person_id, **body.model_dump())
     session.add(person)
     _flush_unique(session, body.external_id)
-    emit(session, org_id, EventType.person_created, _data(person))
+    emit(session, org_id, PersonCreatedData(id=person.id, version=person.version))
     return person
-
-
-def _data(person: Person) -> dict[str, object]:
-    return {"id": person.id, "version": person.version}
 
 
 def _flush_unique(session: Session, external_id: str) -> None:
@@ -152,7 +149,7 @@ def update_person(session: Session, person: Person, body: PersonPatch) -> None:
     for field, value in changed.items():
         setattr(person, field, value)
     _flush_unique(session, person.external_id)
-    emit(session, person.org_id, EventType.person_updated, _data(person))
+    emit(session, person.org_id, PersonUpdatedData(id=person.id, version=person.version))
 
 
 def _existing_by_external_id(
@@ -231,7 +228,7 @@ def bulk_upsert(session: Session, org_id: str, body: BulkUpsert) -> list[UpsertR
         )
 
     results: list[UpsertResult] = []
-    updated_people: list[dict[str, object]] = []
+    updated_people: list[PersonUpdatedData] = []
     new_rows = [r for r in rows if r.external_id not in existing]
     # Managers before their reports, so every foreign key holds at insert time.
     for row in _managers_first(new_rows):
@@ -262,7 +259,7 @@ def bulk_upsert(session: Session, org_id: str, body: BulkUpsert) -> list[UpsertR
                 setattr(person, field, value)
             status = UpsertStatus.updated if changed else UpsertStatus.unchanged
             if changed:  # the version the flush below gives it
-                updated_people.append({"id": person.id, "version": person.version + 1})
+                updated_people.append(PersonUpdatedData(id=person.id, version=person.version + 1))
         results.append(
             UpsertResult(
                 index=i, external_id=row.external_id, id=ids[row.external_id], status=status
@@ -274,8 +271,8 @@ def bulk_upsert(session: Session, org_id: str, body: BulkUpsert) -> list[UpsertR
         session,
         org_id,
         [
-            *((EventType.person_created, {"id": i, "version": 1}) for i in created),
-            *((EventType.person_updated, data) for data in updated_people),
+            *(PersonCreatedData(id=i, version=1) for i in created),
+            *updated_people,
         ],
     )
     return results

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from service.clock import organization_time
 from service.db import Base, TenantMixin
-from service.events.service import EventType, emit
+from service.events.data import ReflectionDueData
+from service.events.service import emit
 from service.organizations.models import Organization
 from service.pages import PageParams
 from service.reflections.schedule import list_due
@@ -72,11 +73,7 @@ def emit_due_in_organization(session: Session, org_id: str, now: datetime) -> in
             emit(
                 session,
                 org_id,
-                EventType.reflection_due,
-                {
-                    "leader_id": schedule.leader_id,
-                    "next_due_at": None if when is None else when.isoformat(),
-                },
+                ReflectionDueData(leader_id=schedule.leader_id, next_due_at=when),
             )
             count += 1
         if cursor is None:

@@ -16,7 +16,13 @@ from sqlalchemy.orm.attributes import flag_modified
 from service.beliefs.models import Belief
 from service.db import utcnow
 from service.errors import Conflict, NotFound, Unprocessable
-from service.events.service import EventType, emit
+from service.events.data import (
+    ReflectionCreatedData,
+    ReflectionDeletedData,
+    ReflectionSubmittedData,
+    ReflectionUpdatedData,
+)
+from service.events.service import emit
 from service.ids import new_id
 from service.pages import PageParams, paginate
 from service.people.models import Person
@@ -267,12 +273,14 @@ def create_reflection(session: Session, leader: Person, body: ReflectionCreate) 
     _write_entries(session, reflection, entries)
     _write_answers(session, reflection, answers)
     session.flush()
-    emit(session, reflection.org_id, EventType.reflection_created, _data(reflection))
+    emit(
+        session,
+        reflection.org_id,
+        ReflectionCreatedData(
+            id=reflection.id, leader_id=reflection.leader_id, version=reflection.version
+        ),
+    )
     return reflection
-
-
-def _data(reflection: Reflection) -> dict[str, object]:
-    return {"id": reflection.id, "leader_id": reflection.leader_id, "version": reflection.version}
 
 
 def _touch(reflection: Reflection) -> datetime:
@@ -333,7 +341,13 @@ def update_reflection(session: Session, reflection: Reflection, body: Reflection
         _touch(reflection)
     session.flush()
     if touched:
-        emit(session, reflection.org_id, EventType.reflection_updated, _data(reflection))
+        emit(
+            session,
+            reflection.org_id,
+            ReflectionUpdatedData(
+                id=reflection.id, leader_id=reflection.leader_id, version=reflection.version
+            ),
+        )
 
 
 def delete_reflection(session: Session, reflection: Reflection) -> None:
@@ -347,8 +361,7 @@ def delete_reflection(session: Session, reflection: Reflection) -> None:
     emit(
         session,
         reflection.org_id,
-        EventType.reflection_deleted,
-        {"id": reflection.id, "leader_id": reflection.leader_id},
+        ReflectionDeletedData(id=reflection.id, leader_id=reflection.leader_id),
     )
 
 
@@ -377,7 +390,13 @@ def submit_reflection(session: Session, reflection: Reflection) -> None:
     reflection.status = ReflectionStatus.submitted
     reflection.submitted_at = _touch(reflection)
     session.flush()
-    emit(session, reflection.org_id, EventType.reflection_submitted, _data(reflection))
+    emit(
+        session,
+        reflection.org_id,
+        ReflectionSubmittedData(
+            id=reflection.id, leader_id=reflection.leader_id, version=reflection.version
+        ),
+    )
 
 
 def delete_prompt(session: Session, prompt: ReflectionPrompt) -> None:

@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from service.events.data import EventData, LeaderStageChangedData, TrustScorePublishedData
 from service.events.service import emit_many
-from service.events.types import EventType
 from service.feedback.models import Feedback, FeedbackBeliefRating, TrustOpenCount
 from service.organizations.models import Organization
 from service.organizations.service import schedule_of
@@ -37,7 +37,7 @@ from service.trust.scoring import (
     stage,
 )
 from service.trust.tables import OVERALL, Contribution, Rules, period_table
-from service.types import rfc3339
+from service.types import Stage
 
 
 def contributions_of(session: Session, org_id: str, period: Period) -> list[Contribution]:
@@ -191,19 +191,16 @@ def announce(
             before.prior_mean,
             before.settings,
         )
-    events: list[tuple[EventType, dict[str, Any]]] = []
-    period_data = {"period_start": rfc3339(period.start), "period_end": rfc3339(period.end)}
+    events: list[EventData] = []
     for leader_id, (stage_now, score) in sorted(now_stages.items()):
         events.append(
-            (
-                EventType.trust_score_published,
-                {
-                    "leader_id": leader_id,
-                    **period_data,
-                    "stage": stage_now,
-                    "score": score,
-                    "n": overall[leader_id].n,
-                },
+            TrustScorePublishedData(
+                leader_id=leader_id,
+                period_start=period.start,
+                period_end=period.end,
+                stage=Stage(stage_now),
+                score=score,
+                n=overall[leader_id].n,
             )
         )
     # Every change, from and to `insufficient_data` included: before the first closed
@@ -213,9 +210,14 @@ def announce(
         new = now_stages.get(leader_id, ("insufficient_data", 0.0))[0]
         if old != new:
             events.append(
-                (
-                    EventType.leader_stage_changed,
-                    {"leader_id": leader_id, **period_data, "from": old, "to": new},
+                LeaderStageChangedData.model_validate(
+                    {
+                        "leader_id": leader_id,
+                        "period_start": period.start,
+                        "period_end": period.end,
+                        "from": old,
+                        "to": new,
+                    }
                 )
             )
     emit_many(session, org_id, events)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
@@ -9,7 +8,7 @@ from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
 from service import demo_ids
 from service.ids import id_pattern
 from service.schema import Schema
-from service.types import Count, Name
+from service.types import Count, Name, Stage
 
 MAX_HISTORY_PERIODS = 40
 _LEADER_ID = Field(
@@ -38,15 +37,6 @@ FIGURE_EXAMPLE = {
     "favorability": 0.71,
     "followers": 5,
 }
-
-
-class Stage(StrEnum):
-    """manager → emerging leader → leader (or insufficient data)."""
-
-    insufficient_data = "insufficient_data"
-    manager = "manager"
-    emerging_leader = "emerging_leader"
-    leader = "leader"
 
 
 class Interval(Schema):

@@ -33,7 +33,6 @@ from service.trust.schemas import (
     OpenPeriod,
     OverallFigure,
     PeriodRef,
-    Stage,
     Trend,
     TrustHistory,
     TrustScore,
@@ -48,6 +47,7 @@ from service.trust.scoring import (
     stage,
 )
 from service.trust.tables import OVERALL, group_cell
+from service.types import Stage
 
 METHOD = (
     "Figures are per reporting period (calendar months, quarters, half-years or years in UTC: "

@@ -27,6 +27,7 @@ def prepare(
     event_id = new_id("evt")
     body = json.dumps(
         {
+            "id": event_id,
             "type": TEST_EVENT_TYPE,
             "timestamp": now.isoformat().replace("+00:00", "Z"),
             "data": {"endpoint_id": endpoint.id, "message": "A test event from Calling."},

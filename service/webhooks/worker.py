@@ -138,6 +138,7 @@ class Worker:
             return None
         body = json.dumps(
             {
+                "id": event.id,  # also the `webhook-id` header: the body is the feed's event
                 "type": event.type,
                 "timestamp": event.occurred_at.isoformat().replace("+00:00", "Z"),
                 "data": event.data,

@@ -5,7 +5,8 @@ The generator must print no warning. Every step uses the generated operations an
 models: onboarding with a platform key, bulk people sync, a belief codified and revised
 (`If-Match` from its typed `revision`), a reflection from the template filled in and
 submitted, feedback, the sandbox's test clock advanced past the period's end, the closed
-period's trust score, the overview as JSON and as CSV, organization settings.
+period's trust score, the overview as JSON and as CSV, the events feed (each event its
+type's model), organization settings.
 """
 
 from __future__ import annotations
@@ -282,6 +283,21 @@ def test_the_whole_workflow_through_the_generated_client(
         rows = list(csv.DictReader(io.StringIO(exported)))
         assert [row["leader_id"] for row in rows] == [leader]
         assert float(rows[0]["score"]) == pytest.approx(score.overall.score, abs=0.1)
+
+        # The events feed, typed: each event is its type's model, with its type's `data`.
+        events = ok(api("events.list_events").sync(client=admin, limit=100), "EventPage")
+        kinds = {type(e).__name__ for e in events.data}
+        assert {
+            "PersonCreatedEvent",
+            "BeliefCreatedEvent",
+            "BeliefUpdatedEvent",
+            "ReflectionSubmittedEvent",
+            "FeedbackReceivedEvent",
+        } <= kinds, kinds
+        (submitted,) = [e for e in events.data if e.type_ == "reflection.submitted"]
+        assert type(submitted.data).__name__ == "ReflectionSubmittedData"
+        assert (submitted.data.id, submitted.data.leader_id) == (reflection.id, leader)
+        assert submitted.data.version == reflection.revision
 
         # Organization settings, If-Match from the typed revision.
         org = ok(api("organization.get_organization").sync(client=admin), "OrganizationOut")

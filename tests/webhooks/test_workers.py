@@ -9,8 +9,9 @@ from collections import Counter
 from sqlalchemy.engine import Engine
 
 from service.db import make_sessionmaker
+from service.events.data import PersonUpdatedData
 from service.events.outbox import WebhookEndpoint
-from service.events.service import EventType, emit_many
+from service.events.service import emit_many
 from service.settings import Settings
 from service.webhooks.delivery import Outcome
 from service.webhooks.ssrf import Target
@@ -39,7 +40,7 @@ def test_two_workers_deliver_each_of_1000_events_once(
         events = emit_many(
             session,
             tenant.org_id,
-            [(EventType.person_updated, {"id": f"per_{i}"}) for i in range(EVENTS)],
+            [PersonUpdatedData(id=f"per_{i:026d}", version=2) for i in range(EVENTS)],
         )
         expected = {e.id for e in events}
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from pydantic import TypeAdapter
 
 from service import demo_ids
 from service.api.auth import Reader
@@ -27,9 +28,13 @@ class EventPageParams(PageParams):
     cursor: str | None = cursor_field(42)
 
 
+# The stored `data` is what its type's model wrote (service.events.data).
+_EVENT: TypeAdapter[EventOut] = TypeAdapter(EventOut)
+
+
 def to_out(event: Event) -> EventOut:
-    return EventOut(
-        id=event.id, type=EventType(event.type), timestamp=event.occurred_at, data=event.data
+    return _EVENT.validate_python(
+        {"id": event.id, "type": event.type, "timestamp": event.occurred_at, "data": event.data}
     )
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import inspect
 from datetime import timedelta
 from typing import Annotated
 
@@ -13,7 +14,7 @@ from service.api.responses import READ, UPDATE, WRITE, link_to, success
 from service.api.routing import CallingRoute, secret_response
 from service.api.session import SessionDep
 from service.events.outbox import WebhookEndpoint
-from service.events.schemas import EventOut
+from service.events.schemas import EVENT_MODELS, data_model, example
 from service.ids import id_pattern
 from service.pages import Page, PageParams, cursor_field
 from service.webhooks import service, ssrf, trial
@@ -298,15 +299,37 @@ exponential backoff and jitter over more than 3 days; `410 Gone` disables the en
 Redirects are not followed. Verify the signature and the timestamp before trusting a call."""
 
 
-def install_webhook_docs(app: FastAPI) -> None:
-    """Document the deliveries in the spec's `webhooks` section."""
+def _first_sentence(text: str) -> str:
+    return " ".join(text.split()).split(". ")[0].rstrip(".")
 
-    @app.webhooks.post(
-        "event",
-        operation_id="event_webhook",
-        summary="An event, delivered to your endpoint",
-        description=WEBHOOK_DESCRIPTION,
-        tags=["Webhooks"],
-    )
-    def event_webhook(body: EventOut) -> None:
-        """Answer 2xx quickly; process asynchronously."""
+
+def _acknowledge() -> None:
+    """Answer 2xx quickly; process asynchronously."""
+
+
+def install_webhook_docs(app: FastAPI) -> None:
+    """Document the deliveries in the spec's `webhooks` section: one entry per event type,
+    its body that type's event (the schema `GET /v1/events` serves it with)."""
+    for model in EVENT_MODELS:
+        data = data_model(model)
+        name, doc = str(data.event_type), inspect.getdoc(data) or ""
+        app.webhooks.add_api_route(
+            name,
+            _acknowledge,
+            methods=["POST"],
+            operation_id=f"{name.replace('.', '_')}_webhook",
+            summary=f"{name}: {_first_sentence(doc)}",
+            description=f"{doc}\n\n{WEBHOOK_DESCRIPTION}",
+            tags=["Webhooks"],
+            openapi_extra={
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": f"#/components/schemas/{model.__name__}"},
+                            "example": example(model),
+                        }
+                    },
+                }
+            },
+        )
