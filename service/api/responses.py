@@ -70,7 +70,7 @@ _DESCRIPTIONS = {
     403: "The API key lacks the scope this operation needs.",
     404: "No such object in your organization.",
     405: "Method not allowed on this path.",
-    409: "Conflict with the current state (or an `Idempotency-Key` still in flight).",
+    409: "Conflict with the current state (or about an `Idempotency-Key`).",
     412: "`If-Match` does not match the current `ETag`.",
     413: "Request body too large.",
     415: "The body must be `application/json`.",

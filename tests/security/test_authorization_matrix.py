@@ -41,7 +41,7 @@ DOCUMENTED_IMPLIES: dict[str, set[str]] = {
 }
 # The only paths any client may call without a key.
 PUBLIC = {"/livez", "/readyz", "/metrics", "/openapi.json", "/docs", "/redoc",
-          "/docs-assets/swagger-ui.css"}  # fmt: skip
+          "/docs-assets/swagger-ui.css", "/problems", "/problems/{slug}"}  # fmt: skip
 
 
 def _dependants(dependant: Dependant) -> Iterator[Dependant]:
@@ -132,7 +132,7 @@ def test_every_operation_by_every_scope(client: TestClient, tenant: Tenant) -> N
                 assert response.status_code < 500, f"{what}: {response.text}"
             else:
                 assert response.status_code == 403, f"{what}: {response.text}"
-                _assert_problem(response, 403, "forbidden")
+                _assert_problem(response, 403, "missing-scope")
                 assert needed in response.json()["detail"], response.text
             checked += 1
     assert checked == len(ops) * len(Scope)
@@ -185,12 +185,14 @@ def test_no_route_answers_without_a_valid_key(
         what = f"{method} {path} with {credentials} credentials"
         assert response.status_code == 401, f"{what}: {response.status_code} {response.text}"
         assert response.headers.get("www-authenticate", "").startswith("Bearer"), what
-        _assert_problem(response, 401, "unauthorized")
+        what_key = "response-token" if path == "/v1/feedback-responses" else "api-key"
+        which = "missing" if credentials == "none" else "invalid"
+        _assert_problem(response, 401, f"{which}-{what_key}")
         called += 1
     assert called >= len([op for op in bodies.values() if op.path not in PUBLIC])
 
 
 def test_the_public_paths_answer_without_a_key(client: TestClient) -> None:
     for path in sorted(PUBLIC):
-        response = client.get(path)
+        response = client.get(path.replace("{slug}", "malformed-json"))
         assert response.status_code in (200, 503), (path, response.status_code)
