@@ -37,7 +37,8 @@ class Problem(Schema):
     type: str = Field(
         max_length=200,
         json_schema_extra={"format": "uri"},
-        description="A URI naming the kind of problem; stable, safe to branch on.",
+        description="A URI naming the cause of the problem, one of the catalogue "
+        "(`GET /problems`): stable, safe to branch on.",
         examples=["https://calling.dev/problems/not-found"],
     )
     title: str = Field(
