@@ -8,83 +8,92 @@ from typing import Any, ClassVar
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
+from service.problem_types import ProblemType
+
 logger = logging.getLogger("calling.errors")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
-PROBLEM_TYPE_BASE = "https://calling.dev/problems/"
 
 
 class ServiceError(Exception):
-    """Base of every error the API returns on purpose. Subclasses set status, slug, title."""
+    """Base of every error the API returns on purpose. A subclass sets the status; each
+    raise names its cause, a `ProblemType` of the catalogue (`service.problem_types`), whose
+    slug and title the problem carries."""
 
     status: ClassVar[int] = 400
-    slug: ClassVar[str] = "bad-request"
-    title: ClassVar[str] = "Bad request"
 
     def __init__(
         self,
         detail: str,
         *,
+        cause: ProblemType,
         errors: list[dict[str, str]] | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
+        if cause.status != self.status:
+            raise ValueError(f"{cause.slug} is a {cause.status}, not a {self.status}")
         super().__init__(detail)
+        self.cause = cause
         self.detail = detail
         self.errors = errors
         self.headers = headers or {}
 
 
 class Unauthorized(ServiceError):
-    status, slug, title = 401, "unauthorized", "Unauthorized"
+    status = 401
 
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail, headers={"WWW-Authenticate": 'Bearer realm="calling"'})
+    def __init__(self, detail: str, *, cause: ProblemType) -> None:
+        super().__init__(
+            detail, cause=cause, headers={"WWW-Authenticate": 'Bearer realm="calling"'}
+        )
 
 
 class Forbidden(ServiceError):
-    status, slug, title = 403, "forbidden", "Forbidden"
+    status = 403
 
 
 class NotFound(ServiceError):
-    status, slug, title = 404, "not-found", "Not found"
+    status = 404
 
 
 class Conflict(ServiceError):
-    status, slug, title = 409, "conflict", "Conflict"
+    status = 409
 
 
 class PreconditionFailed(ServiceError):
-    status, slug, title = 412, "precondition-failed", "Precondition failed"
+    status = 412
 
 
 class PayloadTooLarge(ServiceError):
-    status, slug, title = 413, "payload-too-large", "Payload too large"
+    status = 413
 
 
 class UnsupportedMediaType(ServiceError):
-    status, slug, title = 415, "unsupported-media-type", "Unsupported media type"
+    status = 415
 
 
 class Unprocessable(ServiceError):
-    status, slug, title = 422, "validation-error", "Validation error"
+    status = 422
 
 
 class PreconditionRequired(ServiceError):
-    status, slug, title = 428, "precondition-required", "Precondition required"
+    status = 428
 
 
 class TooManyRequests(ServiceError):
-    status, slug, title = 429, "too-many-requests", "Too many requests"
+    status = 429
 
 
-IF_MATCH_REQUIRED = "This update needs `If-Match` with the ETag you read, so no change is lost."
+IF_MATCH_REQUIRED_DETAIL = (
+    "This update needs `If-Match` with the ETag you read, so no change is lost."
+)
 
 
 class ServiceUnavailable(ServiceError):
-    status, slug, title = 503, "service-unavailable", "Service unavailable"
+    status = 503
 
-    def __init__(self, detail: str, retry_after: int = 2) -> None:
-        super().__init__(detail, headers={"Retry-After": str(retry_after)})
+    def __init__(self, detail: str, *, cause: ProblemType, retry_after: int = 2) -> None:
+        super().__init__(detail, cause=cause, headers={"Retry-After": str(retry_after)})
 
 
 # The bounds of a problem body (the `maxLength` and `maxItems` of `Problem` in the spec): a
@@ -103,22 +112,21 @@ def _clip(text: str, limit: int) -> str:
 
 
 def problem_document(
-    status: int,
-    slug: str,
-    title: str,
+    cause: ProblemType,
     detail: str,
     instance: str,
     errors: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """The one RFC 9457 problem body every refusal carries: the exception handlers, the HTTP
-    layer's own refusals (`problem_response`) and the server protocol's (service.api.transport)."""
+    """The one RFC 9457 problem body every refusal carries, its type, title and status those
+    of `cause`: the exception handlers, the HTTP layer's own refusals (`problem_response`)
+    and the server protocol's (service.api.transport)."""
     if errors is not None and len(errors) > MAX_FIELD_ERRORS:
         detail = f"{detail} (the first {MAX_FIELD_ERRORS} of {len(errors)} errors are listed)"
         errors = errors[:MAX_FIELD_ERRORS]
     body: dict[str, Any] = {
-        "type": PROBLEM_TYPE_BASE + slug,
-        "title": title,
-        "status": status,
+        "type": cause.uri,
+        "title": cause.title,
+        "status": cause.status,
         "detail": _clip(detail, MAX_DETAIL_LENGTH),
         "instance": _clip(instance, MAX_INSTANCE_LENGTH),
     }

@@ -15,6 +15,7 @@ from sqlalchemy import Select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from service.errors import Unprocessable
+from service.problem_types import INVALID_CURSOR
 from service.schema import Schema
 
 T = TypeVar("T")
@@ -105,6 +106,7 @@ def decode_cursor(cursor: str, width: int) -> list[Any]:
 def bad_cursor() -> Unprocessable:
     return Unprocessable(
         "The cursor is not one this API issued.",
+        cause=INVALID_CURSOR,
         errors=[{"field": "query.cursor", "message": "invalid cursor"}],
     )
 

@@ -28,6 +28,7 @@ from service.insights.themes import prepare as prepare_themes
 from service.organizations.models import Organization
 from service.organizations.service import schedule_of
 from service.periods.calendar import Period, period_of
+from service.problem_types import NOT_A_SANDBOX, TEST_CLOCK_OUT_OF_RANGE
 from service.reflections.due import emit_due_in_organization
 from service.schema import Schema
 from service.trust.schemas import PeriodRef
@@ -99,7 +100,7 @@ def sandbox_of(session: Session, org_id: str, *, lock: bool = False) -> Organiza
     stmt = select(Organization).where(Organization.org_id == org_id)
     org = session.scalar(stmt.with_for_update() if lock else stmt)
     if org is None or not org.sandbox:
-        raise Forbidden(LIVE_HAS_NO_TEST_CLOCK)
+        raise Forbidden(LIVE_HAS_NO_TEST_CLOCK, cause=NOT_A_SANDBOX)
     return org
 
 
@@ -130,6 +131,7 @@ def advance(session: Session, org_id: str, body: TestClockAdvance) -> TestClockO
             "A test clock only moves forward: `to` must be later than the sandbox's time "
             f"({current.isoformat()}).",
             errors=[{"field": "to", "message": "must be later than the sandbox's current time"}],
+            cause=TEST_CLOCK_OUT_OF_RANGE,
         )
     if body.days is not None:
         offset = org.test_clock_seconds + body.days * 86_400
@@ -139,6 +141,7 @@ def advance(session: Session, org_id: str, body: TestClockAdvance) -> TestClockO
         raise Unprocessable(
             f"A test clock runs at most {MAX_ADVANCE_DAYS} days ahead of real time.",
             errors=[{"field": "days" if body.days else "to", "message": "too far ahead"}],
+            cause=TEST_CLOCK_OUT_OF_RANGE,
         )
     # Not a change of the organization's representation: its revision (ETag) stays.
     session.execute(

@@ -170,9 +170,9 @@ class Tenant:
         return {"Authorization": f"Bearer {self.keys[scope]}", **extra}
 
 
-def make_tenant(engine: Engine, name: str) -> Tenant:
+def make_tenant(engine: Engine, name: str, *, sandbox: bool = False) -> Tenant:
     with make_sessionmaker(engine)() as session, session.begin():
-        org = create_organization(session, name)
+        org = create_organization(session, name, sandbox)
         keys = {
             scope.value: create_api_key(session, org.org_id, f"{scope} key", [scope])[1]
             for scope in Scope

@@ -21,7 +21,7 @@ from openapi_spec_validator import validate
 from service.api.app import create_app
 from service.api.openapi import SPEC_PATH
 from service.api.responses import Problem
-from service.errors import PROBLEM_TYPE_BASE
+from service.problem_types import BY_SLUG, PROBLEM_TYPE_BASE
 from service.settings import Settings
 from tests.conftest import Tenant
 
@@ -222,6 +222,9 @@ def test_every_error_response_has_an_example_of_its_own_status(spec: dict[str, A
             problem = Problem.model_validate(example)  # the schema's own bounds
             assert problem.status == int(code), label
             assert problem.type.startswith(PROBLEM_TYPE_BASE), label
+            cause = BY_SLUG.get(problem.type.removeprefix(PROBLEM_TYPE_BASE))
+            assert cause is not None, f"{label}: {problem.type} is not in the catalogue"
+            assert (cause.status, cause.title) == (problem.status, problem.title), label
             assert problem.instance == path, label
             assert (problem.errors is not None) == (code == "422"), label
 

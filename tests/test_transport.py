@@ -71,7 +71,7 @@ def _assert_431(response: RawResponse) -> None:
     assert response.header("content-type") == PROBLEM
     problem = json.loads(response.body)
     assert problem["status"] == 431
-    assert problem["type"].endswith("/request-header-fields-too-large")
+    assert problem["type"].endswith("/header-too-large")
 
 
 @pytest.mark.parametrize("size", [CAP + 1, 70_000])

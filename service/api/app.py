@@ -28,6 +28,8 @@ from service.api.routes.insights import router as insights_router
 from service.api.routes.organizations import router as organizations_router
 from service.api.routes.people import router as people_router
 from service.api.routes.platform import router as platform_router
+from service.api.routes.problems import catalogue_table
+from service.api.routes.problems import router as problems_router
 from service.api.routes.reflection_prompts import router as reflection_prompts_router
 from service.api.routes.reflections import router as reflections_router
 from service.api.routes.test_clock import router as test_clock_router
@@ -99,6 +101,7 @@ TAGS.append(
         "periods and see your own data's figures in seconds, not months.",
     }
 )
+TAGS.append({"name": "Problems", "description": catalogue_table()})
 
 SERVERS = [
     {
@@ -174,6 +177,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(events_router)
     app.include_router(webhooks_router)
     app.include_router(test_clock_router)
+    app.include_router(problems_router)
     install_webhook_docs(app)
     # One pure ASGI layer: request id, security and RateLimit headers, body bounds, telemetry.
     app.add_middleware(

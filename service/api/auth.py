@@ -22,6 +22,9 @@ from service.api_keys.keys import parse as _parse
 from service.api_keys.models import ApiKey
 from service.errors import Forbidden, Unauthorized
 from service.organizations.models import Organization
+from service.problem_types import INVALID_API_KEY, MISSING_API_KEY, MISSING_SCOPE
+
+MISSING_KEY = "Send an API key as `Authorization: Bearer <key>`."
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -74,14 +77,17 @@ async def authorize(request: Request, scopes: Iterable[Scope]) -> Principal:
     if principal is None:
         await acount_anonymous_request(request)  # 429 when over the limit
         if token is None:
-            raise Unauthorized("Send an API key as `Authorization: Bearer <key>`.")
-        raise Unauthorized("The API key is invalid or revoked, or its organization is deactivated.")
+            raise Unauthorized(MISSING_KEY, cause=MISSING_API_KEY)
+        raise Unauthorized(
+            "The API key is invalid or revoked, or its organization is deactivated.",
+            cause=INVALID_API_KEY,
+        )
     request.state.org_id = principal.org_id
     enter_organization(request, principal.sandbox, principal.clock_offset)
     await acount_request(request, principal.org_id)  # 429 when over it
     for scope in scopes:
         if not principal.allows(scope):
-            raise Forbidden(f"This API key lacks the `{scope}` scope.")
+            raise Forbidden(f"This API key lacks the `{scope}` scope.", cause=MISSING_SCOPE)
     setattr(request.state, PRINCIPAL_STATE, principal)
     return principal
 
@@ -118,7 +124,7 @@ async def authenticate(
     """The principal `authorize` accepted (`CallingRoute` runs it before anything else)."""
     principal: Principal | None = getattr(request.state, PRINCIPAL_STATE, None)
     if principal is None:
-        raise Unauthorized("Send an API key as `Authorization: Bearer <key>`.")
+        raise Unauthorized(MISSING_KEY, cause=MISSING_API_KEY)
     return principal
 
 
@@ -129,7 +135,7 @@ def require(scope: Scope) -> object:
 
     async def check(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
         if not principal.allows(scope):  # `authorize` refused it already; kept as a guard
-            raise Forbidden(f"This API key lacks the `{scope}` scope.")
+            raise Forbidden(f"This API key lacks the `{scope}` scope.", cause=MISSING_SCOPE)
         return principal
 
     check.__name__ = f"require_{scope}"

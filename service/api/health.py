@@ -12,7 +12,7 @@ from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
 from service.api.problems import problem_response
-from service.errors import ServiceUnavailable
+from service.problem_types import SERVICE_UNAVAILABLE
 from service.schema import Schema
 
 router = APIRouter(tags=["Operations"], include_in_schema=False)  # not the integrators' contract
@@ -64,9 +64,7 @@ async def readyz(request: Request) -> JSONResponse:
     except Exception:  # any failure means "not ready"; the reason is not disclosed
         return problem_response(
             request,
-            503,
-            ServiceUnavailable.slug,
-            ServiceUnavailable.title,
+            SERVICE_UNAVAILABLE,
             "The database is not reachable.",
             headers={"Retry-After": "5"},
         )

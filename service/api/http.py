@@ -8,6 +8,7 @@ from fastapi import Header, Query, Response
 
 from service.errors import PreconditionFailed
 from service.pages import PageParams
+from service.problem_types import STALE_IF_MATCH
 
 PageQuery = Annotated[PageParams, Query()]
 
@@ -45,5 +46,6 @@ def check_if_match(if_match: str, version: int) -> None:
     if "*" in tags or current in tags:
         return
     raise PreconditionFailed(
-        f"If-Match does not match the current ETag {current}; read the resource again."
+        f"If-Match does not match the current ETag {current}; read the resource again.",
+        cause=STALE_IF_MATCH,
     )

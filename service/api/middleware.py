@@ -11,15 +11,20 @@ import time
 from contextvars import ContextVar
 
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.api.observability.metrics import HttpMetrics
 from service.api.observability.middleware import record_request
-from service.api.problems import problem_response
+from service.api.problems import Refused, problem_response
 from service.api.ratelimit import STATE_KEY as RATE_LIMIT_STATE
 from service.errors import PayloadTooLarge, UnsupportedMediaType
+from service.problem_types import (
+    INTERNAL_ERROR,
+    PAYLOAD_TOO_LARGE,
+    REQUEST_TIMEOUT,
+    UNSUPPORTED_MEDIA_TYPE,
+)
 
 # Set in the request state by authentication when the key (or response token) belongs to a
 # sandbox organization: every response to it then carries `Calling-Sandbox: true`.
@@ -58,10 +63,12 @@ def refuse_body_early(scope: Scope, max_body_bytes: int) -> None:
     from the headers alone, once the key and its scope are accepted (`CallingRoute`)."""
     headers = Headers(scope=scope)
     if _wrong_media_type(scope["method"], headers):
-        raise UnsupportedMediaType("Send the body as application/json.")
+        raise UnsupportedMediaType(
+            "Send the body as application/json.", cause=UNSUPPORTED_MEDIA_TYPE
+        )
     declared = headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > max_body_bytes:
-        raise PayloadTooLarge(f"The body exceeds {max_body_bytes} bytes.")
+        raise PayloadTooLarge(f"The body exceeds {max_body_bytes} bytes.", cause=PAYLOAD_TOO_LARGE)
 
 
 class HttpLayer:
@@ -134,14 +141,16 @@ class HttpLayer:
                 async with asyncio.timeout_at(deadline):
                     message = await receive()
             except TimeoutError:
-                raise HTTPException(
-                    408, f"The body did not arrive within {self.body_timeout:g} s."
+                raise Refused(
+                    REQUEST_TIMEOUT, f"The body did not arrive within {self.body_timeout:g} s."
                 ) from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body_bytes:
                     # FastAPI re-raises HTTPException from body reading; its handler renders it.
-                    raise HTTPException(413, f"The body exceeds {self.max_body_bytes} bytes.")
+                    raise Refused(
+                        PAYLOAD_TOO_LARGE, f"The body exceeds {self.max_body_bytes} bytes."
+                    )
             return message
 
         try:
@@ -151,11 +160,7 @@ class HttpLayer:
             logger.exception("unhandled error")
             if not started:
                 response = problem_response(
-                    Request(scope),
-                    500,
-                    "internal-error",
-                    "Internal server error",
-                    "An unexpected error occurred.",
+                    Request(scope), INTERNAL_ERROR, "An unexpected error occurred."
                 )
                 state.pop(RATE_LIMIT_STATE, None)  # as before: no RateLimit fields on it
                 await response(scope, receive, send_with_headers)

@@ -12,27 +12,46 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from service.api.auth import declared_scopes
-from service.api.problems import MALFORMED_JSON, routes_of
+from service.api.auth import MISSING_KEY, declared_scopes
+from service.api.problems import MALFORMED_JSON_DETAIL, routes_of
 from service.api.responses import Problem
+from service.api.routes.feedback_responses import MISSING_TOKEN
 from service.api.workflow import STEP_DESCRIPTIONS
-from service.errors import (
-    IF_MATCH_REQUIRED,
-    PROBLEM_TYPE_BASE,
-    Conflict,
-    Forbidden,
-    NotFound,
-    PayloadTooLarge,
-    PreconditionFailed,
-    PreconditionRequired,
-    ServiceError,
-    ServiceUnavailable,
-    TooManyRequests,
-    Unauthorized,
-    Unprocessable,
-    UnsupportedMediaType,
-)
+from service.errors import IF_MATCH_REQUIRED_DETAIL
 from service.ids import ID_LENGTH
+from service.problem_types import (
+    ANONYMOUS_REPLAY_REFUSED,
+    BELIEF_TRANSITION_NOT_ALLOWED,
+    DELIVERY_PENDING,
+    DUPLICATE_EXTERNAL_ID,
+    FEEDBACK_REQUEST_NOT_OPEN,
+    IDEMPOTENCY_KEY_IN_FLIGHT,
+    IF_MATCH_REQUIRED,
+    INTERNAL_ERROR,
+    INVALID_REFERENCE,
+    LAST_ADMIN_KEY,
+    MALFORMED_JSON,
+    MISSING_API_KEY,
+    MISSING_RESPONSE_TOKEN,
+    MISSING_SCOPE,
+    NOT_A_SANDBOX,
+    NOT_FOUND,
+    PAYLOAD_TOO_LARGE,
+    PROMPT_PROTECTED,
+    RATE_LIMITED,
+    REFLECTION_INCOMPLETE,
+    REFLECTION_SUBMITTED,
+    RESPONSE_TOKEN_USED,
+    SECRET_REPLAY_REFUSED,
+    SERVICE_UNAVAILABLE,
+    STALE_IF_MATCH,
+    TEST_CLOCK_OUT_OF_RANGE,
+    UNSUPPORTED_MEDIA_TYPE,
+    VALIDATION_ERROR,
+    WEBHOOK_URL_REFUSED,
+    ProblemType,
+)
+from service.test_clock import LIVE_HAS_NO_TEST_CLOCK
 from service.types import DAY_LENGTH, MAX_TIMESTAMP_LENGTH
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "openapi.json"
@@ -123,52 +142,184 @@ REQUEST_ID_HEADER: dict[str, Any] = {
 REFUSED_BEFORE_AUTHENTICATION = frozenset({401})
 
 
-# What each error status of an operation looks like, for its example: (slug, title, detail)
-# as the service answers it (`{scope}` is the operation's scope).
-def _of(error: type[ServiceError], detail: str) -> tuple[str, str, str]:
-    return error.slug, error.title, detail
-
-
-_PROBLEM_EXAMPLES: dict[int, tuple[str, str, str]] = {
-    400: MALFORMED_JSON,
-    401: _of(Unauthorized, "Send an API key as `Authorization: Bearer <key>`."),
-    403: _of(Forbidden, "This API key lacks the `{scope}` scope."),
-    404: _of(NotFound, "No such object in your organization."),
-    409: _of(Conflict, "This request conflicts with the object's current state."),
-    412: _of(
-        PreconditionFailed,
+# What each error status of an operation looks like, for its example: a cause the operation
+# can produce and the `detail` the service words it with (`{scope}`: the operation's scope).
+Example = tuple[ProblemType, str]
+_IN_FLIGHT = (
+    IDEMPOTENCY_KEY_IN_FLIGHT,
+    "A request with this Idempotency-Key is still being processed; retry shortly.",
+)
+_SECRET_REPLAY = (
+    SECRET_REPLAY_REFUSED,
+    "The first request with this Idempotency-Key succeeded; its response held a secret that "
+    "is shown only once. If it was lost, revoke that key and create another.",
+)
+_DEFAULT_EXAMPLES: dict[int, Example] = {
+    400: (MALFORMED_JSON, MALFORMED_JSON_DETAIL),
+    401: (MISSING_API_KEY, MISSING_KEY),
+    403: (MISSING_SCOPE, "This API key lacks the `{scope}` scope."),
+    404: (NOT_FOUND, "No such object in your organization."),
+    409: _IN_FLIGHT,  # a `POST` (every one takes an `Idempotency-Key`); others say theirs below
+    412: (
+        STALE_IF_MATCH,
         'If-Match does not match the current ETag "3"; read the resource again.',
     ),
-    413: _of(PayloadTooLarge, "The body exceeds 2097152 bytes."),
-    415: _of(UnsupportedMediaType, "Send the body as application/json."),
-    422: _of(Unprocessable, "The request has invalid or unknown fields; see `errors`."),
-    428: _of(PreconditionRequired, IF_MATCH_REQUIRED),
-    429: _of(
-        TooManyRequests, "Too many requests for this organization; retry after the indicated delay."
+    413: (PAYLOAD_TOO_LARGE, "The body exceeds 2097152 bytes."),
+    415: (UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json."),
+    422: (VALIDATION_ERROR, "The request has invalid or unknown fields; see `errors`."),
+    428: (IF_MATCH_REQUIRED, IF_MATCH_REQUIRED_DETAIL),
+    429: (
+        RATE_LIMITED,
+        "Too many requests for this organization; retry after the indicated delay.",
     ),
-    500: ("internal-error", "Internal server error", "An unexpected error occurred."),
-    503: _of(
-        ServiceUnavailable,
+    500: (INTERNAL_ERROR, "An unexpected error occurred."),
+    503: (
+        SERVICE_UNAVAILABLE,
         "The database is temporarily unavailable; retry after the indicated delay.",
     ),
 }
+_BELIEF_TRANSITION = (
+    BELIEF_TRANSITION_NOT_ALLOWED,
+    "A retired belief is final; codify a new belief instead.",
+)
+_SUBMITTED = (
+    REFLECTION_SUBMITTED,
+    "This reflection is already submitted; submitted reflections are final.",
+)
+_PROTECTED = (PROMPT_PROTECTED, "A built-in prompt cannot be deleted; retire it instead.")
+_DUPLICATE = (DUPLICATE_EXTERNAL_ID, "A person with external_id 'E-10042' already exists.")
+_BELIEF_REFERENCE = (
+    INVALID_REFERENCE,
+    "1 field(s) are invalid; nothing was written. See `errors`.",
+    {"field": "entries.0.belief_id", "message": "this belief became active after the period"},
+)
+# Where an operation's own cause is the one to show (by operationId and status).
+_OPERATION_EXAMPLES: dict[tuple[str, int], Example | tuple[ProblemType, str, dict[str, str]]] = {
+    ("create_person", 409): _DUPLICATE,
+    ("update_person", 409): _DUPLICATE,
+    ("create_belief", 409): (
+        BELIEF_TRANSITION_NOT_ALLOWED,
+        "A belief starts as `draft` or `active`, not `retired`.",
+    ),
+    ("update_belief", 409): _BELIEF_TRANSITION,
+    ("delete_belief", 409): (
+        BELIEF_TRANSITION_NOT_ALLOWED,
+        "Only a draft belief can be deleted; retire an active one instead.",
+    ),
+    ("update_reflection", 409): _SUBMITTED,
+    ("delete_reflection", 409): _SUBMITTED,
+    ("submit_reflection", 409): _SUBMITTED,
+    ("submit_reflection", 422): (
+        REFLECTION_INCOMPLETE,
+        "The reflection is not ready to submit; see `errors`.",
+        {"field": "entries.0.alignment", "message": "unfilled: rate this belief 1–5"},
+    ),
+    ("create_reflection", 422): _BELIEF_REFERENCE,
+    ("update_reflection", 422): _BELIEF_REFERENCE,
+    ("update_reflection_prompt", 409): (
+        PROMPT_PROTECTED,
+        "The text of a built-in prompt cannot be edited; retire it and add your own.",
+    ),
+    ("delete_reflection_prompt", 409): _PROTECTED,
+    ("create_feedback", 409): (
+        ANONYMOUS_REPLAY_REFUSED,
+        "The first request with this Idempotency-Key stored an anonymous answer. Its receipt "
+        "is not kept, so that nothing about the answer can be read back: the answer is "
+        "stored; do not send it again.",
+    ),
+    ("create_feedback", 422): (
+        INVALID_REFERENCE,
+        "Ratings may only name the leader's active beliefs, each once.",
+        {"field": "belief_ratings.0.belief_id", "message": "not an active belief of this leader"},
+    ),
+    ("remind_feedback_request", 409): (
+        FEEDBACK_REQUEST_NOT_OPEN,
+        "Only an open, unexpired feedback request can send reminders.",
+    ),
+    ("submit_feedback_response", 401): (MISSING_RESPONSE_TOKEN, MISSING_TOKEN),
+    ("submit_feedback_response", 409): (
+        RESPONSE_TOKEN_USED,
+        "This response token has been used; each token answers once.",
+    ),
+    ("redeliver_webhook", 409): (
+        DELIVERY_PENDING,
+        "This delivery is still pending; it will be attempted as scheduled.",
+    ),
+    ("revoke_api_key", 409): (
+        LAST_ADMIN_KEY,
+        "This is the organization's last active admin key: revoking it would lock the "
+        "organization out. Create another admin key first.",
+    ),
+    ("create_api_key", 409): _SECRET_REPLAY,
+    ("create_platform_organization", 409): _SECRET_REPLAY,
+    ("create_webhook_endpoint", 409): _SECRET_REPLAY,
+    ("rotate_webhook_secret", 409): _SECRET_REPLAY,
+    ("create_feedback_request", 409): _SECRET_REPLAY,
+    ("get_test_clock", 403): (NOT_A_SANDBOX, LIVE_HAS_NO_TEST_CLOCK),
+    ("advance_test_clock", 403): (NOT_A_SANDBOX, LIVE_HAS_NO_TEST_CLOCK),
+    ("advance_test_clock", 422): (
+        TEST_CLOCK_OUT_OF_RANGE,
+        "A test clock only moves forward: `to` must be later than the sandbox's time "
+        "(2027-01-10T09:00:00+00:00).",
+        {"field": "to", "message": "must be later than the sandbox's current time"},
+    ),
+    ("create_webhook_endpoint", 422): (
+        WEBHOOK_URL_REFUSED,
+        "url: the host resolves to a loopback, private, link-local or reserved address.",
+        {
+            "field": "url",
+            "message": "the host resolves to a loopback, private, link-local or reserved address",
+        },
+    ),
+}
+_FIELD_ERROR = {"field": "query.limit", "message": "Input should be less than or equal to 100"}
+# Updates no state of their object refuses: their 409 stays in the contract (removing a
+# response is a breaking change in 1.x), described as not sent.
+NO_CONFLICT = frozenset(
+    {
+        "update_organization",
+        "delete_person",
+        "set_reflection_schedule",
+        "update_webhook_endpoint",
+        "delete_webhook_endpoint",
+    }
+)
+_NO_CONFLICT_DESCRIPTION = (
+    "Not sent by this operation today (no state of the object refuses it); kept in the "
+    "contract. A cause added later is listed in the catalogue (`GET /problems`)."
+)
 
 
-def _problem_content(code: int, path: str, operation: dict[str, Any]) -> dict[str, Any]:
-    """The problem+json content of an error response, with an example of its own status."""
-    slug, title, detail = _PROBLEM_EXAMPLES[code]
+def problem_example(
+    code: int, operation_id: str, method: str
+) -> tuple[ProblemType, str, dict[str, str] | None]:
+    """The cause, detail and (for a 422) field error the example of this response shows."""
+    chosen = _OPERATION_EXAMPLES.get((operation_id, code))
+    if chosen is None:
+        if code == 409 and method != "post" and operation_id not in NO_CONFLICT:
+            raise ValueError(f"{operation_id}: which conflict does its 409 answer? (openapi.py)")
+        chosen = _DEFAULT_EXAMPLES[code]
+    cause, detail, *rest = chosen
+    field_error = rest[0] if rest else (_FIELD_ERROR if code == 422 else None)
+    return cause, detail, field_error
+
+
+def _problem_content(
+    code: int, path: str, method: str, operation: dict[str, Any]
+) -> dict[str, Any]:
+    """The problem+json content of an error response, with an example of its own status and
+    of a cause this operation can produce."""
+    cause, detail, field_error = problem_example(code, operation.get("operationId", ""), method)
     scopes = [s for r in operation.get("security", []) for s in r.get("ApiKey", [])]
     example: dict[str, Any] = {
-        "type": PROBLEM_TYPE_BASE + slug,
-        "title": title,
+        "type": cause.uri,
+        "title": cause.title,
         "status": code,
         "detail": detail.replace("{scope}", scopes[0] if scopes else "admin"),
         "instance": path,
     }
-    if code == 422:
-        example["errors"] = [
-            {"field": "query.limit", "message": "Input should be less than or equal to 100"}
-        ]
+    if field_error is not None:
+        example["errors"] = [field_error]
     return {
         "application/problem+json": {
             "schema": {"$ref": "#/components/schemas/Problem"},
@@ -385,19 +536,21 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
     for path, path_item in spec.get("paths", {}).items():
-        for operation in path_item.values():
+        for method, operation in path_item.items():
             for parameter in operation.get("parameters", []):
                 if not parameter.get("required") and "schema" in parameter:
                     parameter["schema"] = _without_null(parameter["schema"])
             responses = operation.get("responses", {})
             for code, response in responses.items():
                 if int(code) >= 400:
-                    response["content"] = _problem_content(int(code), path, operation)
+                    response["content"] = _problem_content(int(code), path, method, operation)
                     headers = _HEADER_DOCS.get(int(code))
                     if headers:
                         response["headers"] = copy.deepcopy(headers)
                     if int(code) == 422:
                         response["description"] = "Invalid or unknown fields; see `errors`."
+                    if int(code) == 409 and operation.get("operationId") in NO_CONFLICT:
+                        response["description"] = _NO_CONFLICT_DESCRIPTION
             _document_rate_limits(operation)
             for response in responses.values():
                 response["headers"] = {

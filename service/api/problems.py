@@ -16,37 +16,55 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.errors import (
-    IF_MATCH_REQUIRED,
+    IF_MATCH_REQUIRED_DETAIL,
     MAX_LISTED_ERRORS,
     PROBLEM_MEDIA_TYPE,
-    PreconditionFailed,
-    PreconditionRequired,
     ServiceError,
-    ServiceUnavailable,
-    Unprocessable,
     is_transient_db_error,
     problem_document,
 )
 from service.idempotency.service import Replay, replay_response
+from service.problem_types import (
+    IF_MATCH_REQUIRED,
+    INTERNAL_ERROR,
+    MALFORMED_JSON,
+    METHOD_NOT_ALLOWED,
+    NO_SUCH_ROUTE,
+    PAYLOAD_TOO_LARGE,
+    REQUEST_TIMEOUT,
+    SERVICE_UNAVAILABLE,
+    STALE_IF_MATCH,
+    VALIDATION_ERROR,
+    ProblemType,
+)
 
 logger = logging.getLogger("calling.errors")
 
 
 def problem_response(
     request: Request,
-    status: int,
-    slug: str,
-    title: str,
+    cause: ProblemType,
     detail: str,
     *,
     errors: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    body = problem_document(status, slug, title, detail, request.url.path, errors)
-    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+    body = problem_document(cause, detail, request.url.path, errors)
+    return JSONResponse(
+        body, status_code=cause.status, headers=headers, media_type=PROBLEM_MEDIA_TYPE
+    )
 
 
-MALFORMED_JSON = ("malformed-json", "Malformed JSON", "The request body is not valid JSON.")
+class Refused(StarletteHTTPException):
+    """A refusal of the HTTP layer raised where FastAPI lets only an `HTTPException` through
+    (while it reads the body: too large, too slow, too complex), naming its cause."""
+
+    def __init__(self, cause: ProblemType, detail: str) -> None:
+        super().__init__(cause.status, detail)
+        self.cause = cause
+
+
+MALFORMED_JSON_DETAIL = "The request body is not valid JSON."
 
 
 def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -59,9 +77,7 @@ def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
 
 async def _service_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ServiceError)
-    return problem_response(
-        request, exc.status, exc.slug, exc.title, exc.detail, errors=exc.errors, headers=exc.headers
-    )
+    return problem_response(request, exc.cause, exc.detail, errors=exc.errors, headers=exc.headers)
 
 
 def _is_missing_if_match(error: Any) -> bool:
@@ -73,15 +89,9 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = list(exc.errors())
     if any(e.get("type") == "json_invalid" for e in errors):
-        return problem_response(request, 400, *MALFORMED_JSON)
+        return problem_response(request, MALFORMED_JSON, MALFORMED_JSON_DETAIL)
     if any(_is_missing_if_match(e) for e in errors):
-        return problem_response(
-            request,
-            PreconditionRequired.status,
-            PreconditionRequired.slug,
-            PreconditionRequired.title,
-            IF_MATCH_REQUIRED,
-        )
+        return problem_response(request, IF_MATCH_REQUIRED, IF_MATCH_REQUIRED_DETAIL)
     settings = getattr(request.app.state, "settings", None)
     listed = settings.max_validation_errors if settings is not None else MAX_LISTED_ERRORS
     fields = [
@@ -91,21 +101,16 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     detail = "The request has invalid or unknown fields; see `errors`."
     if len(errors) > listed:
         detail = f"{detail} The first {listed} are listed, and {len(errors) - listed} more."
-    return problem_response(
-        request, 422, Unprocessable.slug, Unprocessable.title, detail, errors=fields
-    )
+    return problem_response(request, VALIDATION_ERROR, detail, errors=fields)
 
 
-_HTTP_SLUGS = {
-    400: ("bad-request", "Bad request"),
-    401: ("unauthorized", "Unauthorized"),
-    403: ("forbidden", "Forbidden"),
-    404: ("not-found", "Not found"),
-    405: ("method-not-allowed", "Method not allowed"),
-    406: ("not-acceptable", "Not acceptable"),
-    408: ("request-timeout", "Request timeout"),
-    413: ("payload-too-large", "Payload too large"),
-    415: ("unsupported-media-type", "Unsupported media type"),
+# The causes of the framework's own refusals (Starlette's routing, FastAPI's body reading).
+_HTTP_CAUSES = {
+    400: MALFORMED_JSON,  # "There was an error parsing the body"
+    404: NO_SUCH_ROUTE,
+    405: METHOD_NOT_ALLOWED,
+    408: REQUEST_TIMEOUT,
+    413: PAYLOAD_TOO_LARGE,
 }
 
 
@@ -140,12 +145,14 @@ def allowed_methods(request: Request) -> list[str]:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    slug, title = _HTTP_SLUGS.get(exc.status_code, ("http-error", "HTTP error"))
-    detail = exc.detail if isinstance(exc.detail, str) else title
+    cause = exc.cause if isinstance(exc, Refused) else _HTTP_CAUSES.get(exc.status_code)
+    if cause is None:  # no refusal of ours or the framework's has another status
+        return await _unexpected_error(request, exc)
+    detail = exc.detail if isinstance(exc.detail, str) else cause.title
     headers = dict(exc.headers or {})
-    if exc.status_code == 400 and detail == "There was an error parsing the body":
+    if cause is MALFORMED_JSON and detail == "There was an error parsing the body":
         # FastAPI's answer to a body that is not even text: the same problem as bad JSON.
-        slug, title, detail = MALFORMED_JSON
+        detail = MALFORMED_JSON_DETAIL
     if exc.status_code == 404 and detail == "Not Found":
         detail = "No route matches this path."
     if exc.status_code == 405:
@@ -153,7 +160,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         allowed = allowed_methods(request)
         if allowed:
             headers["Allow"] = ", ".join(allowed)
-    return problem_response(request, exc.status_code, slug, title, detail, headers=headers)
+    return problem_response(request, cause, detail, headers=headers)
 
 
 async def _database_error(request: Request, exc: Exception) -> JSONResponse:
@@ -163,9 +170,7 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     logger.warning("database unavailable: %s", reason)
     return problem_response(
         request,
-        503,
-        ServiceUnavailable.slug,
-        ServiceUnavailable.title,
+        SERVICE_UNAVAILABLE,
         "The database is temporarily unavailable; retry after the indicated delay.",
         headers={"Retry-After": "2"},
     )
@@ -173,9 +178,7 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     logger.error("unhandled error: %s", type(exc).__name__, exc_info=exc)
-    return problem_response(
-        request, 500, "internal-error", "Internal server error", "An unexpected error occurred."
-    )
+    return problem_response(request, INTERNAL_ERROR, "An unexpected error occurred.")
 
 
 async def _dbapi_error(request: Request, exc: Exception) -> JSONResponse:
@@ -188,9 +191,7 @@ async def _lost_race(request: Request, exc: Exception) -> JSONResponse:
     # Two updates read the same version; the other one committed first (optimistic lock).
     return problem_response(
         request,
-        PreconditionFailed.status,
-        PreconditionFailed.slug,
-        PreconditionFailed.title,
+        STALE_IF_MATCH,
         "Another update changed this resource first; read it again and retry with its ETag.",
     )
 
@@ -210,7 +211,5 @@ async def replay_handler(request: Request, exc: Exception) -> Response:
     try:
         status, headers, body = replay_response(exc)
     except ServiceError as error:
-        return problem_response(
-            request, error.status, error.slug, error.title, error.detail, headers=error.headers
-        )
+        return problem_response(request, error.cause, error.detail, headers=error.headers)
     return Response(body, status_code=status, headers=headers)

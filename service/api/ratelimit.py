@@ -26,6 +26,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from service.errors import TooManyRequests
+from service.problem_types import RATE_LIMITED
 from service.settings import Settings
 
 STATE_KEY = "rate_limit_headers"
@@ -118,6 +119,7 @@ class RateLimiter:
         if refused is not None:
             raise TooManyRequests(
                 f"Too many requests for {who}; retry after the indicated delay.",
+                cause=RATE_LIMITED,
                 headers={**headers, "Retry-After": headers["RateLimit-Reset"]},
             )
         return headers

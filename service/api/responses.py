@@ -37,7 +37,8 @@ class Problem(Schema):
     type: str = Field(
         max_length=200,
         json_schema_extra={"format": "uri"},
-        description="A URI naming the kind of problem; stable, safe to branch on.",
+        description="A URI naming the cause of the problem, one of the catalogue "
+        "(`GET /problems`): stable, safe to branch on.",
         examples=["https://calling.dev/problems/not-found"],
     )
     title: str = Field(
@@ -70,7 +71,7 @@ _DESCRIPTIONS = {
     403: "The API key lacks the scope this operation needs.",
     404: "No such object in your organization.",
     405: "Method not allowed on this path.",
-    409: "Conflict with the current state (or an `Idempotency-Key` still in flight).",
+    409: "Conflict with the current state (or about an `Idempotency-Key`).",
     412: "`If-Match` does not match the current `ETag`.",
     413: "Request body too large.",
     415: "The body must be `application/json`.",

@@ -30,7 +30,7 @@ from service.api.middleware import refuse_body_early
 from service.api.session import SessionDep
 from service.api.strict_json import StrictJSONRequest
 from service.api_keys.keys import Principal
-from service.errors import IF_MATCH_REQUIRED, PreconditionRequired, ServiceError
+from service.errors import IF_MATCH_REQUIRED_DETAIL, PreconditionRequired, ServiceError
 from service.idempotency.service import (
     REPLAYED_HEADERS,
     SECRET_MARKER,
@@ -38,6 +38,7 @@ from service.idempotency.service import (
     claim,
     fingerprint,
 )
+from service.problem_types import IF_MATCH_REQUIRED
 
 # Printable ASCII without leading or trailing spaces: what survives an HTTP header unchanged.
 IDEMPOTENCY_KEY_PATTERN = r"^[!-~]([ -~]*[!-~])?$"
@@ -134,7 +135,7 @@ class CallingRoute(APIRoute):
                     await authorize(request, scopes)
                 refuse_body_early(request.scope, request.app.state.settings.max_body_bytes)
                 if requires_if_match and "if-match" not in request.headers:
-                    raise PreconditionRequired(IF_MATCH_REQUIRED)
+                    raise PreconditionRequired(IF_MATCH_REQUIRED_DETAIL, cause=IF_MATCH_REQUIRED)
             except ServiceError as refused:
                 if _has_body(request):  # unread: close rather than receive it to keep alive
                     refused.headers["Connection"] = "close"

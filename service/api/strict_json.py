@@ -19,8 +19,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
+
+from service.api.problems import Refused
+from service.problem_types import JSON_TOO_COMPLEX
 
 MAX_DEPTH = 64  # the deepest body of the API is 4 levels
 
@@ -148,5 +150,5 @@ class StrictJSONRequest(Request):
             try:
                 self._json = loads(await self.body(), limits)
             except TooComplex as exc:  # FastAPI passes an HTTPException through as it is
-                raise HTTPException(400, f"The body is too complex: {exc}.") from None
+                raise Refused(JSON_TOO_COMPLEX, f"The body is too complex: {exc}.") from None
         return self._json

@@ -26,12 +26,18 @@ import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from service.errors import PROBLEM_MEDIA_TYPE, problem_document
+from service.problem_types import (
+    HEADER_TOO_LARGE,
+    MALFORMED_HTTP,
+    REQUEST_TIMEOUT,
+    ProblemType,
+)
 
 
-def _problem(status: int, reason: str, slug: str, detail: str) -> bytes:
-    body = json.dumps(problem_document(status, slug, reason, detail, "/")).encode()
+def _problem(cause: ProblemType, reason: str, detail: str) -> bytes:
+    body = json.dumps(problem_document(cause, detail, "/")).encode()
     head = (
-        f"HTTP/1.1 {status} {reason}\r\n"
+        f"HTTP/1.1 {cause.status} {reason}\r\n"
         f"content-type: {PROBLEM_MEDIA_TYPE}\r\n"
         f"content-length: {len(body)}\r\n"
         "cache-control: no-store\r\n"
@@ -94,9 +100,8 @@ class CallingH11Protocol(H11Protocol):
         if partial:  # a head was started but not finished in time
             self.transport.write(
                 _problem(
-                    408,
+                    REQUEST_TIMEOUT,
                     "Request Timeout",
-                    "request-timeout",
                     f"The request headers did not arrive within {self.header_timeout:g} s.",
                 )
             )
@@ -125,15 +130,12 @@ class CallingH11Protocol(H11Protocol):
         conn = self.conn
         if isinstance(conn, _CappedConnection) and conn.head_too_large:
             problem = _problem(
-                431,
+                HEADER_TOO_LARGE,
                 "Request Header Fields Too Large",
-                "request-header-fields-too-large",
                 f"The request head is larger than {conn.max_head} bytes.",
             )
         else:
-            problem = _problem(
-                400, "Bad Request", "bad-request", "The request is not valid HTTP/1.1."
-            )
+            problem = _problem(MALFORMED_HTTP, "Bad Request", "The request is not valid HTTP/1.1.")
         self.transport.write(problem)
         self.transport.close()
 

@@ -16,6 +16,7 @@ from service.ids import new_id
 from service.organizations.models import Organization
 from service.organizations.service import NAME, get_organization
 from service.pages import PageParams, paginate
+from service.problem_types import LAST_ADMIN_KEY, NOT_FOUND, VALIDATION_ERROR
 
 
 def create_api_key(
@@ -28,6 +29,7 @@ def create_api_key(
     if not allowed:
         raise Unprocessable(
             "The `platform` scope is for platform keys only, and a platform key has no other.",
+            cause=VALIDATION_ERROR,
             errors=[{"field": "scopes", "message": "`platform` cannot be combined or granted"}],
         )
     key_id = new_id("key")
@@ -60,7 +62,7 @@ def key_out(key: ApiKey, sandbox: bool = False) -> ApiKeyOut:
 def get_api_key(session: Session, org_id: str, key_id: str) -> ApiKey:
     key = session.get(ApiKey, (org_id, key_id))
     if key is None:
-        raise NotFound(f"No API key {key_id}.")
+        raise NotFound(f"No API key {key_id}.", cause=NOT_FOUND)
     return key
 
 
@@ -94,7 +96,8 @@ def revoke_api_key(session: Session, key: ApiKey) -> None:
         if not any(Scope.admin in other.scopes for other in others):
             raise Conflict(
                 "This is the organization's last active admin key: revoking it would lock "
-                "the organization out. Create another admin key first."
+                "the organization out. Create another admin key first.",
+                cause=LAST_ADMIN_KEY,
             )
     key.revoked_at = utcnow()
     session.flush()

@@ -22,6 +22,7 @@ from service.events.service import emit
 from service.ids import new_id
 from service.pages import PageParams, paginate
 from service.people.models import Person
+from service.problem_types import BELIEF_TRANSITION_NOT_ALLOWED, NOT_FOUND
 
 ALLOWED = {
     (BeliefStatus.draft, BeliefStatus.active),
@@ -54,7 +55,7 @@ def to_out(belief: Belief) -> BeliefOut:
 def get_belief(session: Session, org_id: str, belief_id: str) -> Belief:
     belief = session.get(Belief, (org_id, belief_id))
     if belief is None:
-        raise NotFound(f"No belief {belief_id}.")
+        raise NotFound(f"No belief {belief_id}.", cause=NOT_FOUND)
     return belief
 
 
@@ -102,7 +103,10 @@ def _snapshot(session: Session, belief: Belief) -> None:
 
 def create_belief(session: Session, leader: Person, body: BeliefCreate) -> Belief:
     if body.status == BeliefStatus.retired:
-        raise Conflict("A belief starts as `draft` or `active`, not `retired`.")
+        raise Conflict(
+            "A belief starts as `draft` or `active`, not `retired`.",
+            cause=BELIEF_TRANSITION_NOT_ALLOWED,
+        )
     position = body.position
     if position is None:
         last = session.scalar(
@@ -143,10 +147,16 @@ def update_belief(session: Session, belief: Belief, body: BeliefPatch) -> None:
     if not changed:
         return
     if belief.status == BeliefStatus.retired:
-        raise Conflict("A retired belief is final; codify a new belief instead.")
+        raise Conflict(
+            "A retired belief is final; codify a new belief instead.",
+            cause=BELIEF_TRANSITION_NOT_ALLOWED,
+        )
     new_status = changed.get("status")
     if new_status is not None and (belief.status, new_status) not in ALLOWED:
-        raise Conflict(f"A belief cannot go from `{belief.status}` to `{new_status}`.")
+        raise Conflict(
+            f"A belief cannot go from `{belief.status}` to `{new_status}`.",
+            cause=BELIEF_TRANSITION_NOT_ALLOWED,
+        )
     now = utcnow()
     for field, value in changed.items():
         setattr(belief, field, value)
@@ -167,7 +177,10 @@ def update_belief(session: Session, belief: Belief, body: BeliefPatch) -> None:
 
 def delete_belief(session: Session, belief: Belief) -> None:
     if belief.status != BeliefStatus.draft:
-        raise Conflict("Only a draft belief can be deleted; retire an active one instead.")
+        raise Conflict(
+            "Only a draft belief can be deleted; retire an active one instead.",
+            cause=BELIEF_TRANSITION_NOT_ALLOWED,
+        )
     session.delete(belief)
     session.flush()
     emit(session, belief.org_id, BeliefDeletedData(id=belief.id, leader_id=belief.leader_id))

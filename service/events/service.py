@@ -23,6 +23,7 @@ from service.events.outbox import drop_deliveries, enqueue
 from service.events.types import EventType
 from service.ids import new_id
 from service.pages import PageParams, paginate
+from service.problem_types import NOT_FOUND
 
 # How long the feed keeps events (the issue: at least 30 days).
 RETENTION = timedelta(days=30)
@@ -119,7 +120,7 @@ def list_events(
 def get_event(session: Session, org_id: str, event_id: str) -> Event:
     event = session.scalar(select(Event).where(Event.org_id == org_id, Event.id == event_id))
     if event is None:
-        raise NotFound(f"No event {event_id}.")
+        raise NotFound(f"No event {event_id}.", cause=NOT_FOUND)
     return event
 
 

@@ -34,6 +34,7 @@ from service.organizations.models import Organization
 from service.organizations.service import schedule_of
 from service.people.models import Person
 from service.periods.ledger import period_for_write
+from service.problem_types import VALIDATION_ERROR
 
 FIELD = "feedback"
 
@@ -96,7 +97,9 @@ def _validate(
         )
     if errors:
         raise Unprocessable(
-            "Some answers are invalid; nothing was written (see `errors`).", errors=errors
+            "Some answers are invalid; nothing was written (see `errors`).",
+            cause=VALIDATION_ERROR,
+            errors=errors,
         )
 
 

@@ -37,6 +37,7 @@ from service.organizations.service import schedule_of
 from service.pages import PageParams, paginate
 from service.people.models import Person
 from service.periods.ledger import period_for_write
+from service.problem_types import INVALID_REFERENCE, NOT_FOUND, VALIDATION_ERROR, ProblemType
 
 ITEM_COLUMNS = ("trust", "greater_good", "want_to_follow", "leaned_on")
 
@@ -92,8 +93,10 @@ def rating_errors(
     return errors
 
 
-def _field(field: str, message: str) -> Unprocessable:
-    return Unprocessable(f"{field}: {message}.", errors=[{"field": field, "message": message}])
+def _field(field: str, message: str, cause: ProblemType = INVALID_REFERENCE) -> Unprocessable:
+    return Unprocessable(
+        f"{field}: {message}.", cause=cause, errors=[{"field": field, "message": message}]
+    )
 
 
 def create_feedback(
@@ -114,7 +117,11 @@ def create_feedback(
     respondent_id, key = respondent_identity(secret, org_id, body)
     if respondent_id is not None:
         if respondent_id == body.leader_id:
-            raise _field("respondent.person_id", "a leader cannot give feedback about themselves")
+            raise _field(
+                "respondent.person_id",
+                "a leader cannot give feedback about themselves",
+                VALIDATION_ERROR,
+            )
         if session.get(Person, (org_id, respondent_id)) is None:
             raise _field("respondent.person_id", f"no person {respondent_id} in this organization")
     key = key or pseudonym or feedback_id
@@ -169,14 +176,16 @@ def _check_belief_ratings(
     errors = rating_errors(ratings, active.__contains__)
     if errors:
         raise Unprocessable(
-            "Ratings may only name the leader's active beliefs, each once.", errors=errors
+            "Ratings may only name the leader's active beliefs, each once.",
+            cause=INVALID_REFERENCE,
+            errors=errors,
         )
 
 
 def get_feedback(session: Session, org_id: str, feedback_id: str) -> Feedback:
     feedback = session.get(Feedback, (org_id, feedback_id))
     if feedback is None:
-        raise NotFound(f"No feedback {feedback_id}.")
+        raise NotFound(f"No feedback {feedback_id}.", cause=NOT_FOUND)
     return feedback
 
 

@@ -46,13 +46,26 @@ from service.ids import new_id
 from service.organizations.models import Organization
 from service.pages import PageParams, paginate
 from service.people.models import Person
+from service.problem_types import (
+    EXPIRED_RESPONSE_TOKEN,
+    FEEDBACK_REQUEST_NOT_OPEN,
+    INVALID_REFERENCE,
+    INVALID_RESPONSE_TOKEN,
+    NOT_FOUND,
+    RESPONSE_TOKEN_USED,
+    VALIDATION_ERROR,
+)
 
 DEFAULT_VALIDITY = timedelta(days=30)
 PENDING, ANSWERED, REVOKED = "pending", "answered", "revoked"
 
 
 def _field(field: str, message: str) -> Unprocessable:
-    return Unprocessable(f"{field}: {message}.", errors=[{"field": field, "message": message}])
+    return Unprocessable(
+        f"{field}: {message}.",
+        cause=INVALID_REFERENCE,
+        errors=[{"field": field, "message": message}],
+    )
 
 
 def create_request(
@@ -86,7 +99,9 @@ def create_request(
     if expires_at <= now or (body.due_at is not None and expires_at < body.due_at):
         errors.append({"field": "expires_at", "message": "must be in the future, after due_at"})
     if errors:
-        raise Unprocessable("The request is invalid; see `errors`.", errors=errors)
+        raise Unprocessable(
+            "The request is invalid; see `errors`.", cause=VALIDATION_ERROR, errors=errors
+        )
 
     request = FeedbackRequest(
         org_id=org_id,
@@ -135,7 +150,7 @@ def create_request(
 def get_request(session: Session, org_id: str, request_id: str) -> FeedbackRequest:
     request = session.get(FeedbackRequest, (org_id, request_id))
     if request is None:
-        raise NotFound(f"No feedback request {request_id}.")
+        raise NotFound(f"No feedback request {request_id}.", cause=NOT_FOUND)
     return request
 
 
@@ -242,7 +257,10 @@ def remind(
     pending respondents only when answers are attributed: for an anonymous request that list
     would tell who answered, so the reminder carries counts and goes to everyone."""
     if request.status != RequestStatus.open or request.expires_at <= now:
-        raise Conflict("Only an open, unexpired feedback request can send reminders.")
+        raise Conflict(
+            "Only an open, unexpired feedback request can send reminders.",
+            cause=FEEDBACK_REQUEST_NOT_OPEN,
+        )
     tally = counts(session, request, now)
     data = _tally(FeedbackRequestReminderData, request, tally)
     if not request.anonymous:
@@ -263,7 +281,8 @@ def remind(
 
 # --- answering with a token ------------------------------------------------------------
 
-INVALID_TOKEN = "The response token is invalid, expired or revoked."  # noqa: S105
+INVALID_TOKEN = "The response token is not one this service issued."  # noqa: S105
+EXPIRED_TOKEN = "The response token's feedback request is closed or expired."  # noqa: S105
 
 
 def recipient_for_token(session: Session, token: str, now: datetime) -> FeedbackRequestRecipient:
@@ -282,10 +301,13 @@ def recipient_for_token(session: Session, token: str, now: datetime) -> Feedback
         )
     secret = parsed[2] if parsed else ""
     if not tokens.matches(recipient.token_hash if recipient else None, secret):
-        raise Unauthorized(INVALID_TOKEN)
+        raise Unauthorized(INVALID_TOKEN, cause=INVALID_RESPONSE_TOKEN)
     assert recipient is not None
     if recipient.status == ANSWERED:
-        raise Conflict("This response token has been used; each token answers once.")
+        raise Conflict(
+            "This response token has been used; each token answers once.",
+            cause=RESPONSE_TOKEN_USED,
+        )
     request = session.get(FeedbackRequest, (recipient.org_id, recipient.request_id))
     if (
         recipient.status != PENDING
@@ -293,7 +315,7 @@ def recipient_for_token(session: Session, token: str, now: datetime) -> Feedback
         or request.status != RequestStatus.open
         or request.expires_at <= now
     ):
-        raise Unauthorized(INVALID_TOKEN)
+        raise Unauthorized(EXPIRED_TOKEN, cause=EXPIRED_RESPONSE_TOKEN)
     return recipient
 
 

@@ -29,6 +29,12 @@ from sqlalchemy.orm import Session
 from service import clock
 from service.errors import Conflict, Unprocessable
 from service.idempotency.models import IdempotencyRecord
+from service.problem_types import (
+    ANONYMOUS_REPLAY_REFUSED,
+    IDEMPOTENCY_KEY_IN_FLIGHT,
+    IDEMPOTENCY_KEY_REUSED,
+    SECRET_REPLAY_REFUSED,
+)
 
 REPLAYED_HEADERS = ("location", "etag", "content-type")
 SECRET_MARKER = "x-calling-secret-response"  # noqa: S105 - a header name, not a secret
@@ -107,6 +113,7 @@ class IdempotencyClaim:
 def _in_flight() -> Conflict:
     return Conflict(
         "A request with this Idempotency-Key is still being processed; retry shortly.",
+        cause=IDEMPOTENCY_KEY_IN_FLIGHT,
         headers={"Retry-After": "1"},
     )
 
@@ -138,11 +145,13 @@ def claim(
             raise Conflict(
                 "The first request with this Idempotency-Key stored an anonymous answer. Its "
                 "receipt is not kept, so that nothing about the answer can be read back: the "
-                "answer is stored; do not send it again."
+                "answer is stored; do not send it again.",
+                cause=ANONYMOUS_REPLAY_REFUSED,
             )
         if not hmac.compare_digest(existing.fingerprint, fingerprint_):
             raise Unprocessable(
                 "This Idempotency-Key was used with a different request body.",
+                cause=IDEMPOTENCY_KEY_REUSED,
                 errors=[{"field": "header.Idempotency-Key", "message": "reused with another body"}],
             )
         raise Replay(existing)
@@ -182,6 +191,7 @@ def replay_response(replay: Replay) -> tuple[int, dict[str, str], bytes]:
     if SECRET_MARKER in replay.headers:
         raise Conflict(
             "The first request with this Idempotency-Key succeeded; its response held a secret "
-            "that is shown only once. If it was lost, revoke that key and create another."
+            "that is shown only once. If it was lost, revoke that key and create another.",
+            cause=SECRET_REPLAY_REFUSED,
         )
     return replay.status_code, {**replay.headers, "Idempotent-Replayed": "true"}, replay.body

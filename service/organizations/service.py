@@ -24,6 +24,7 @@ from service.periods.calendar import (
     schedule_to_json,
     with_change,
 )
+from service.problem_types import NOT_FOUND, VALIDATION_ERROR
 from service.reflection_prompts.builtin import seed_built_in_prompts
 from service.types import Name
 
@@ -103,7 +104,7 @@ def get_tenant(session: Session, org_id: str) -> Organization:
     """A customer organization (never the platform's own), for the platform operations."""
     org = session.get(Organization, org_id)
     if org is None or org.is_platform:
-        raise NotFound(f"No organization {org_id}.")
+        raise NotFound(f"No organization {org_id}.", cause=NOT_FOUND)
     return org
 
 
@@ -127,7 +128,7 @@ def deactivate_organization(session: Session, org: Organization) -> None:
 def get_organization(session: Session, org_id: str) -> Organization:
     org = session.get(Organization, org_id)
     if org is None:
-        raise NotFound("No such organization.")
+        raise NotFound("No such organization.", cause=NOT_FOUND)
     return org
 
 
@@ -142,6 +143,7 @@ def update_organization(session: Session, org: Organization, patch: Organization
         except ValidationError as exc:
             raise Unprocessable(
                 "The settings are inconsistent with each other.",
+                cause=VALIDATION_ERROR,
                 errors=[{"field": "settings", "message": str(e["msg"])} for e in exc.errors()],
             ) from exc
         schedule = schedule_of(org)

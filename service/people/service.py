@@ -23,6 +23,14 @@ from service.people.schemas import (
     UpsertResult,
     UpsertStatus,
 )
+from service.problem_types import (
+    DUPLICATE_EXTERNAL_ID,
+    INVALID_REFERENCE,
+    NOT_FOUND,
+    REPORTING_LOOP,
+    VALIDATION_ERROR,
+    ProblemType,
+)
 
 _CHUNK = 500
 _MAX_DEPTH = 10_000
@@ -31,7 +39,7 @@ _MAX_DEPTH = 10_000
 def get_person(session: Session, org_id: str, person_id: str) -> Person:
     person = session.get(Person, (org_id, person_id))
     if person is None:
-        raise NotFound(f"No person {person_id}.")
+        raise NotFound(f"No person {person_id}.", cause=NOT_FOUND)
     return person
 
 
@@ -94,19 +102,28 @@ def _check_manager(session: Session, org_id: str, person_id: str, manager_id: st
     if manager_id is None:
         return
     if manager_id == person_id:
-        raise _field_error("manager_id", "a person cannot be their own manager")
+        raise _field_error("manager_id", "a person cannot be their own manager", REPORTING_LOOP)
     if session.get(Person, (org_id, manager_id)) is None:
-        raise _field_error("manager_id", f"no person {manager_id} in this organization")
+        raise _field_error(
+            "manager_id", f"no person {manager_id} in this organization", INVALID_REFERENCE
+        )
     if _creates_cycle(session, org_id, {person_id: manager_id}):
-        raise _field_error("manager_id", "this manager link would create a reporting loop")
+        raise _field_error(
+            "manager_id", "this manager link would create a reporting loop", REPORTING_LOOP
+        )
 
 
-def _field_error(field: str, message: str) -> Unprocessable:
-    return Unprocessable(f"{field}: {message}.", errors=[{"field": field, "message": message}])
+def _field_error(field: str, message: str, cause: ProblemType) -> Unprocessable:
+    return Unprocessable(
+        f"{field}: {message}.", cause=cause, errors=[{"field": field, "message": message}]
+    )
 
 
 def _external_id_taken(external_id: str) -> Conflict:
-    return Conflict(f"A person with external_id {external_id!r} already exists.")
+    return Conflict(
+        f"A person with external_id {external_id!r} already exists.",
+        cause=DUPLICATE_EXTERNAL_ID,
+    )
 
 
 def create_person(session: Session, org_id: str, body: PersonCreate) -> Person:
@@ -224,7 +241,9 @@ def bulk_upsert(session: Session, org_id: str, body: BulkUpsert) -> list[UpsertR
             )
     if errors:
         raise Unprocessable(
-            f"{len(errors)} row(s) are invalid; nothing was written.", errors=errors
+            f"{len(errors)} row(s) are invalid; nothing was written.",
+            cause=VALIDATION_ERROR,
+            errors=errors,
         )
 
     results: list[UpsertResult] = []

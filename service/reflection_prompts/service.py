@@ -11,6 +11,7 @@ from service.db import utcnow
 from service.errors import Conflict, NotFound
 from service.ids import new_id
 from service.pages import PageParams, paginate
+from service.problem_types import NOT_FOUND, PROMPT_PROTECTED
 from service.reflection_prompts.models import ReflectionPrompt
 from service.reflection_prompts.schemas import PromptCreate, PromptOut, PromptPatch, PromptStatus
 
@@ -32,7 +33,7 @@ def to_out(prompt: ReflectionPrompt) -> PromptOut:
 def get_prompt(session: Session, org_id: str, prompt_id: str) -> ReflectionPrompt:
     prompt = session.get(ReflectionPrompt, (org_id, prompt_id))
     if prompt is None:
-        raise NotFound(f"No reflection prompt {prompt_id}.")
+        raise NotFound(f"No reflection prompt {prompt_id}.", cause=NOT_FOUND)
     return prompt
 
 
@@ -83,7 +84,8 @@ def update_prompt(session: Session, prompt: ReflectionPrompt, body: PromptPatch)
         return
     if prompt.built_in and "text" in changed:
         raise Conflict(
-            "The text of a built-in prompt cannot be edited; retire it and add your own."
+            "The text of a built-in prompt cannot be edited; retire it and add your own.",
+            cause=PROMPT_PROTECTED,
         )
     for field, value in changed.items():
         setattr(prompt, field, value)

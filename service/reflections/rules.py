@@ -18,6 +18,7 @@ from service.beliefs.models import Belief
 from service.beliefs.schemas import BeliefStatus
 from service.errors import Unprocessable
 from service.people.models import Person
+from service.problem_types import ProblemType
 from service.reflection_prompts.models import ReflectionPrompt
 from service.reflection_prompts.schemas import PromptStatus
 from service.reflections.schemas import MAX_ANSWERS, MAX_ENTRIES, AnswerIn, EntryIn
@@ -104,10 +105,11 @@ def answer_errors(
     return errors
 
 
-def raise_invalid(errors: FieldErrors) -> None:
+def raise_invalid(errors: FieldErrors, cause: ProblemType) -> None:
     if errors:
         raise Unprocessable(
             f"{len(errors)} field(s) are invalid; nothing was written. See `errors`.",
+            cause=cause,
             errors=errors,
         )
 

@@ -27,6 +27,7 @@ from service.errors import PreconditionFailed
 from service.organizations.models import Organization
 from service.pages import PageParams, paginate
 from service.people.models import Person
+from service.problem_types import STALE_IF_MATCH
 from service.reflections.models import Reflection, ReflectionSchedule
 from service.reflections.schemas import (
     CadenceSource,
@@ -159,7 +160,7 @@ def set_schedule(session: Session, leader: Person, body: ScheduleSet) -> Reflect
             session.flush()
         except IntegrityError as exc:  # a concurrent PUT created it first
             raise PreconditionFailed(
-                "The schedule changed meanwhile; read it again and retry."
+                "The schedule changed meanwhile; read it again and retry.", cause=STALE_IF_MATCH
             ) from exc
         return row
     if row.cadence_days != body.cadence_days:

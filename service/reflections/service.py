@@ -26,6 +26,14 @@ from service.events.service import emit
 from service.ids import new_id
 from service.pages import PageParams, paginate
 from service.people.models import Person
+from service.problem_types import (
+    INVALID_REFERENCE,
+    NOT_FOUND,
+    PROMPT_PROTECTED,
+    REFLECTION_INCOMPLETE,
+    REFLECTION_SUBMITTED,
+    VALIDATION_ERROR,
+)
 from service.reflection_prompts.models import ReflectionPrompt
 from service.reflections.models import Reflection, ReflectionAnswer, ReflectionEntry
 from service.reflections.rules import (
@@ -58,7 +66,7 @@ from service.reflections.schemas import (
 def get_reflection(session: Session, org_id: str, reflection_id: str) -> Reflection:
     reflection = session.get(Reflection, (org_id, reflection_id))
     if reflection is None:
-        raise NotFound(f"No reflection {reflection_id}.")
+        raise NotFound(f"No reflection {reflection_id}.", cause=NOT_FOUND)
     return reflection
 
 
@@ -245,16 +253,17 @@ def _write_answers(session: Session, reflection: Reflection, answers: Sequence[A
 
 def create_reflection(session: Session, leader: Person, body: ReflectionCreate) -> Reflection:
     start, end = body.period_start, body.period_end
-    raise_invalid(period_errors(start, end))
+    raise_invalid(period_errors(start, end), VALIDATION_ERROR)
     raise_invalid(
         entry_errors(session, leader.org_id, leader.id, body.entries, start, end)
-        + answer_errors(session, leader.org_id, body.answers, kept=set())
+        + answer_errors(session, leader.org_id, body.answers, kept=set()),
+        INVALID_REFERENCE,
     )
     entries, answers = list(body.entries), list(body.answers)
     if body.from_template:
         entries = merge_entries(template_entries(session, leader, end), entries)
         answers = merge_answers(template_answers(session, leader.org_id), answers)
-        raise_invalid(size_errors(entries, answers))
+        raise_invalid(size_errors(entries, answers), VALIDATION_ERROR)
     now = utcnow()
     reflection = Reflection(
         org_id=leader.org_id,
@@ -294,7 +303,8 @@ def _touch(reflection: Reflection) -> datetime:
 def _immutable() -> Conflict:
     return Conflict(
         "A submitted reflection is immutable: it records what the leader saw at the time. "
-        "Start a new reflection instead."
+        "Start a new reflection instead.",
+        cause=REFLECTION_SUBMITTED,
     )
 
 
@@ -304,7 +314,7 @@ def update_reflection(session: Session, reflection: Reflection, body: Reflection
     changes = body.model_dump(exclude_unset=True, exclude={"entries", "answers"})
     start = changes.get("period_start", reflection.period_start)
     end = changes.get("period_end", reflection.period_end)
-    raise_invalid(period_errors(start, end))
+    raise_invalid(period_errors(start, end), VALIDATION_ERROR)
 
     stored_entries = _stored_entries(session, reflection)
     stored_answers = _stored_answers(session, reflection)
@@ -325,7 +335,7 @@ def update_reflection(session: Session, reflection: Reflection, body: Reflection
     if answers is not None:
         kept = {a.prompt_id for a in stored_answers}
         errors += answer_errors(session, reflection.org_id, answers, kept)
-    raise_invalid(errors)
+    raise_invalid(errors, INVALID_REFERENCE)
 
     changed = {k: v for k, v in changes.items() if getattr(reflection, k) != v}
     for field, value in changed.items():
@@ -354,7 +364,8 @@ def delete_reflection(session: Session, reflection: Reflection) -> None:
     if reflection.status == ReflectionStatus.submitted:
         raise Conflict(
             "Only a draft reflection can be deleted; a submitted one is part of the leader's "
-            "history."
+            "history.",
+            cause=REFLECTION_SUBMITTED,
         )
     session.delete(reflection)
     session.flush()
@@ -367,7 +378,10 @@ def delete_reflection(session: Session, reflection: Reflection) -> None:
 
 def submit_reflection(session: Session, reflection: Reflection) -> None:
     if reflection.status == ReflectionStatus.submitted:
-        raise Conflict("This reflection is already submitted; submitted reflections are final.")
+        raise Conflict(
+            "This reflection is already submitted; submitted reflections are final.",
+            cause=REFLECTION_SUBMITTED,
+        )
     entries = _stored_entries(session, reflection)
     errors: FieldErrors = []
     if not entries:
@@ -386,7 +400,11 @@ def submit_reflection(session: Session, reflection: Reflection) -> None:
         if entry.alignment is None
     ]
     if errors:
-        raise Unprocessable("The reflection is not ready to submit; see `errors`.", errors=errors)
+        raise Unprocessable(
+            "The reflection is not ready to submit; see `errors`.",
+            cause=REFLECTION_INCOMPLETE,
+            errors=errors,
+        )
     reflection.status = ReflectionStatus.submitted
     reflection.submitted_at = _touch(reflection)
     session.flush()
@@ -402,7 +420,9 @@ def submit_reflection(session: Session, reflection: Reflection) -> None:
 def delete_prompt(session: Session, prompt: ReflectionPrompt) -> None:
     """A prompt goes only while no reflection answers it (built-in ones never)."""
     if prompt.built_in:
-        raise Conflict("A built-in prompt cannot be deleted; retire it instead.")
+        raise Conflict(
+            "A built-in prompt cannot be deleted; retire it instead.", cause=PROMPT_PROTECTED
+        )
     answered = session.scalar(
         select(ReflectionAnswer.prompt_id)
         .where(ReflectionAnswer.org_id == prompt.org_id, ReflectionAnswer.prompt_id == prompt.id)
@@ -411,7 +431,8 @@ def delete_prompt(session: Session, prompt: ReflectionPrompt) -> None:
     if answered is not None:
         raise Conflict(
             "This prompt is answered in a reflection; retire it instead, so the answers keep "
-            "their question."
+            "their question.",
+            cause=PROMPT_PROTECTED,
         )
     session.delete(prompt)
     session.flush()

@@ -22,6 +22,7 @@ from service.organizations.service import schedule_of
 from service.people.models import Person
 from service.periods.calendar import period_of, version_at
 from service.periods.models import TrustPeriod
+from service.problem_types import NOT_FOUND
 from service.trust.models import TrustPeriodCell
 from service.trust.schemas import (
     Figure,
@@ -255,7 +256,7 @@ def _leader_and_open_count(
         select(Person.id, count).where(Person.org_id == org.org_id, Person.id == leader_id)
     ).first()
     if row is None:
-        raise NotFound(f"No person {leader_id}.")
+        raise NotFound(f"No person {leader_id}.", cause=NOT_FOUND)
     return int(row[1] or 0)
 
 

@@ -11,6 +11,7 @@ from service.errors import Conflict, NotFound, Unprocessable
 from service.events.outbox import WebhookDelivery, WebhookEndpoint
 from service.ids import new_id
 from service.pages import PageParams, paginate
+from service.problem_types import DELIVERY_PENDING, NOT_FOUND, WEBHOOK_URL_REFUSED
 from service.webhooks import signing, ssrf
 from service.webhooks.schemas import (
     DeliveryOut,
@@ -26,7 +27,11 @@ def check_url(url: str, resolve: ssrf.Resolver, rules: dict[str, bool]) -> None:
     try:
         ssrf.check(url, resolve, **rules)
     except ssrf.Refused as exc:
-        raise Unprocessable(f"url: {exc}.", errors=[{"field": "url", "message": str(exc)}]) from exc
+        raise Unprocessable(
+            f"url: {exc}.",
+            cause=WEBHOOK_URL_REFUSED,
+            errors=[{"field": "url", "message": str(exc)}],
+        ) from exc
 
 
 def create_endpoint(
@@ -55,7 +60,7 @@ def secret_of(endpoint: WebhookEndpoint, server_secret: str) -> str:
 def get_endpoint(session: Session, org_id: str, endpoint_id: str) -> WebhookEndpoint:
     endpoint = session.get(WebhookEndpoint, (org_id, endpoint_id))
     if endpoint is None:
-        raise NotFound(f"No webhook endpoint {endpoint_id}.")
+        raise NotFound(f"No webhook endpoint {endpoint_id}.", cause=NOT_FOUND)
     return endpoint
 
 
@@ -123,14 +128,17 @@ def list_deliveries(
 def get_delivery(session: Session, endpoint: WebhookEndpoint, delivery_id: str) -> WebhookDelivery:
     delivery = session.get(WebhookDelivery, (endpoint.org_id, delivery_id))
     if delivery is None or delivery.endpoint_id != endpoint.id:
-        raise NotFound(f"No delivery {delivery_id} of this endpoint.")
+        raise NotFound(f"No delivery {delivery_id} of this endpoint.", cause=NOT_FOUND)
     return delivery
 
 
 def redeliver(session: Session, delivery: WebhookDelivery, now: datetime) -> None:
     """Send it again as soon as a worker is free (same `webhook-id`), with a fresh schedule."""
     if delivery.status == "pending":
-        raise Conflict("This delivery is still pending; it will be attempted as scheduled.")
+        raise Conflict(
+            "This delivery is still pending; it will be attempted as scheduled.",
+            cause=DELIVERY_PENDING,
+        )
     delivery.status = "pending"
     delivery.attempts = 0
     delivery.next_attempt_at = now

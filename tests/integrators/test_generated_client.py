@@ -283,6 +283,15 @@ def test_the_whole_workflow_through_the_generated_client(
         rows = list(csv.DictReader(io.StringIO(exported)))
         assert [row["leader_id"] for row in rows] == [leader]
         assert float(rows[0]["score"]) == pytest.approx(score.overall.score, abs=0.1)
+        # The closed period's self-view against others' and the leader's journey, typed.
+        alignment = ok(api("insights.get_alignment").sync(leader, client=admin), "Alignment")
+        assert alignment.period is not None and alignment.period.end == clock.open_period.end
+        assert [b.belief_id for b in alignment.beliefs] == [belief.id]
+        journey = ok(api("insights.get_journey").sync(leader, client=admin), "Journey")
+        assert journey.trust.period is not None
+        assert journey.trust.period.end == clock.open_period.end
+        themes = ok(api("insights.get_leader_themes").sync(leader, client=admin), "Themes")
+        assert themes.period is not None and themes.period.end == clock.open_period.end
 
         # The events feed, typed: each event is its type's model, with its type's `data`.
         events = ok(api("events.list_events").sync(client=admin, limit=100), "EventPage")

@@ -53,7 +53,7 @@ def test_over_the_limit_is_429_with_retry_after_and_ratelimit_fields(
     assert refused.status_code == 429
     assert refused.headers["content-type"] == "application/problem+json"
     problem = refused.json()
-    assert problem["type"] == "https://calling.dev/problems/too-many-requests"
+    assert problem["type"] == "https://calling.dev/problems/rate-limited"
     assert (problem["status"], problem["instance"]) == (429, "/v1/people")
     assert 1 <= int(refused.headers["retry-after"]) <= 60
     assert refused.headers["retry-after"] == refused.headers["ratelimit-reset"]

@@ -24,10 +24,11 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
 
 from service.api_keys.keys import Principal, Scope
 from service.ids import new_id
-from tests.conftest import Tenant
+from tests.conftest import Tenant, make_tenant
 from tests.security.seeding import PROBLEM, call, seed
 from tests.security.spec_walk import load_spec, operations
 
@@ -41,7 +42,7 @@ DOCUMENTED_IMPLIES: dict[str, set[str]] = {
 }
 # The only paths any client may call without a key.
 PUBLIC = {"/livez", "/readyz", "/metrics", "/openapi.json", "/docs", "/redoc",
-          "/docs-assets/swagger-ui.css"}  # fmt: skip
+          "/docs-assets/swagger-ui.css", "/problems", "/problems/{slug}"}  # fmt: skip
 
 
 def _dependants(dependant: Dependant) -> Iterator[Dependant]:
@@ -106,10 +107,13 @@ def _expected(op_scope: str, key_scope: str) -> bool:
     return op_scope in DOCUMENTED_IMPLIES[key_scope]
 
 
-def test_every_operation_by_every_scope(client: TestClient, tenant: Tenant) -> None:
+def test_every_operation_by_every_scope(client: TestClient, tenant: Tenant, db: Engine) -> None:
     """Allowed → neither 401 nor 403; denied → 403. The organization's own objects are used,
-    so an allowed call really runs (deletions last; denied scopes before allowed ones)."""
+    so an allowed call really runs (deletions last; denied scopes before allowed ones). The
+    test clock's operations run on a sandbox's keys (a live organization has none: 403
+    `not-a-sandbox`, tests/test_test_clock.py)."""
     own = seed(client, tenant, "Own")
+    sandbox = make_tenant(db, "Own sandbox", sandbox=True)
     ops = [op for op in operations(load_spec()) if op.secured]
     # Deletions last, and a person's last of all (it takes their beliefs and reflections);
     # after them the organization's deactivation (its keys stop working).
@@ -125,14 +129,15 @@ def test_every_operation_by_every_scope(client: TestClient, tenant: Tenant) -> N
         needed = op.op["x-required-scope"]
         scopes = sorted(Scope, key=lambda s: (_expected(needed, s), s == Scope.admin))
         for scope in scopes:
-            response = call(client, op, own.for_slots(op), tenant.headers(scope.value))
+            who = sandbox if op.path.startswith("/v1/test-clock") else tenant
+            response = call(client, op, own.for_slots(op), who.headers(scope.value))
             what = f"{op.operation_id} ({needed}) with a `{scope.value}` key"
             if _expected(needed, scope.value):
                 assert response.status_code not in (401, 403), f"{what}: {response.text}"
                 assert response.status_code < 500, f"{what}: {response.text}"
             else:
                 assert response.status_code == 403, f"{what}: {response.text}"
-                _assert_problem(response, 403, "forbidden")
+                _assert_problem(response, 403, "missing-scope")
                 assert needed in response.json()["detail"], response.text
             checked += 1
     assert checked == len(ops) * len(Scope)
@@ -185,12 +190,14 @@ def test_no_route_answers_without_a_valid_key(
         what = f"{method} {path} with {credentials} credentials"
         assert response.status_code == 401, f"{what}: {response.status_code} {response.text}"
         assert response.headers.get("www-authenticate", "").startswith("Bearer"), what
-        _assert_problem(response, 401, "unauthorized")
+        what_key = "response-token" if path == "/v1/feedback-responses" else "api-key"
+        which = "missing" if credentials == "none" else "invalid"
+        _assert_problem(response, 401, f"{which}-{what_key}")
         called += 1
     assert called >= len([op for op in bodies.values() if op.path not in PUBLIC])
 
 
 def test_the_public_paths_answer_without_a_key(client: TestClient) -> None:
     for path in sorted(PUBLIC):
-        response = client.get(path)
+        response = client.get(path.replace("{slug}", "malformed-json"))
         assert response.status_code in (200, 503), (path, response.status_code)

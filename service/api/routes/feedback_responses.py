@@ -35,8 +35,10 @@ from service.feedback_requests.schemas import FeedbackResponseCreate
 from service.idempotency.service import claim, fingerprint
 from service.organizations.models import Organization
 from service.organizations.service import get_organization
+from service.problem_types import INVALID_RESPONSE_TOKEN, MISSING_RESPONSE_TOKEN, RATE_LIMITED
 
 SUBMISSIONS_PER_MINUTE = 10
+MISSING_TOKEN = "Send the response token as `Authorization: Bearer <token>`."  # noqa: S105
 
 response_token = HTTPBearer(
     auto_error=False,
@@ -54,6 +56,7 @@ class _TokenLimiter:
         if self.window is not None and not self.limiter.hit(self.window, key):
             raise TooManyRequests(
                 "Too many submissions with this token; retry in a minute.",
+                cause=RATE_LIMITED,
                 headers={"Retry-After": "60"},
             )
 
@@ -72,7 +75,7 @@ def respondent(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(response_token)],
 ) -> FeedbackRequestRecipient:
     if credentials is None:  # `TokenRoute` refused it already; kept for the spec's security
-        raise Unauthorized("Send the response token as `Authorization: Bearer <token>`.")
+        raise Unauthorized(MISSING_TOKEN, cause=MISSING_RESPONSE_TOKEN)
     # Checked (and counted against the token's limit) by `TokenRoute` before the body was
     # read; looked up again here in the request's transaction, locking the row.
     recipient = service.recipient_for_token(session, credentials.credentials, utcnow())
@@ -113,7 +116,9 @@ def _check_token(request: Request) -> tuple[bool, timedelta]:
     parsed = tokens.parse(token) if scheme.lower() == "bearer" else None
     if parsed is None:
         count_anonymous_request(request)  # 429 when this address is over its limit
-        raise Unauthorized("Send the response token as `Authorization: Bearer <token>`.")
+        if scheme.lower() == "bearer" and token:
+            raise Unauthorized(service.INVALID_TOKEN, cause=INVALID_RESPONSE_TOKEN)
+        raise Unauthorized(MISSING_TOKEN, cause=MISSING_RESPONSE_TOKEN)
     _limiter(request).hit(parsed[1])
     with request.app.state.sessionmaker() as session:
         org = session.get(Organization, parsed[0])
