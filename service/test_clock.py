@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
-from typing import Self
 
-from pydantic import Field, model_validator
+from pydantic import Field
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -32,6 +31,7 @@ from service.problem_types import NOT_A_SANDBOX, TEST_CLOCK_OUT_OF_RANGE
 from service.reflections.due import emit_due_in_organization
 from service.schema import Schema
 from service.trust.schemas import PeriodRef
+from service.types import AwareDatetime
 
 # Ten years ahead at most, in one step or in all: a sandbox's periods stay computable.
 MAX_ADVANCE_DAYS = 3660
@@ -41,31 +41,30 @@ LIVE_HAS_NO_TEST_CLOCK = (
 )
 
 
-class TestClockAdvance(Schema):
-    """How far to move the sandbox's clock forward: exactly one of `days` or `to`."""
+class AdvanceByDays(Schema):
+    """Move the sandbox's clock this many days forward."""
 
-    days: int | None = Field(
-        None,
+    days: int = Field(
         ge=1,
         le=MAX_ADVANCE_DAYS,
         description="Move the clock this many days ahead.",
         examples=[92],
     )
-    to: datetime | None = Field(
-        None,
+
+
+class AdvanceTo(Schema):
+    """Move the sandbox's clock forward to an instant."""
+
+    to: AwareDatetime = Field(
         description="Move the clock to this instant (RFC 3339 with offset); it must be "
         "later than the sandbox's current time — a test clock never goes back. Use the "
         "`open_period.end` a read of the clock answers to close the open period.",
         examples=["2027-04-01T00:00:00Z"],
     )
 
-    @model_validator(mode="after")
-    def _exactly_one(self) -> Self:
-        if (self.days is None) == (self.to is None):
-            raise ValueError("give exactly one of `days` or `to`")
-        if self.to is not None and self.to.tzinfo is None:
-            raise ValueError("`to` needs a UTC offset, e.g. `Z`")
-        return self
+
+# How far to move the clock forward: by `days`, or `to` an instant (exactly one).
+TestClockAdvance = AdvanceByDays | AdvanceTo
 
 
 class TestClockOut(Schema):
@@ -118,14 +117,20 @@ def clock_out(org: Organization, closed: list[Period] | None = None) -> TestCloc
     )
 
 
+def _to(body: TestClockAdvance) -> datetime:
+    assert isinstance(body, AdvanceTo)
+    return body.to
+
+
 def advance(session: Session, org_id: str, body: TestClockAdvance) -> TestClockOut:
     """Move the sandbox's clock forward and do what its time now asks for (see the module)."""
     prepare_themes()  # before the organization's row is locked
     org = sandbox_of(session, org_id, lock=True)  # one advance at a time per sandbox
     real = clock.real_now()
     current = real + org.clock_offset
-    target = current + timedelta(days=body.days) if body.days is not None else body.to
-    assert target is not None
+    by_days = isinstance(body, AdvanceByDays)
+    days = body.days if isinstance(body, AdvanceByDays) else None
+    target = current + timedelta(days=days) if days is not None else _to(body)
     if target <= current:
         raise Unprocessable(
             "A test clock only moves forward: `to` must be later than the sandbox's time "
@@ -133,14 +138,14 @@ def advance(session: Session, org_id: str, body: TestClockAdvance) -> TestClockO
             errors=[{"field": "to", "message": "must be later than the sandbox's current time"}],
             cause=TEST_CLOCK_OUT_OF_RANGE,
         )
-    if body.days is not None:
+    if isinstance(body, AdvanceByDays):
         offset = org.test_clock_seconds + body.days * 86_400
     else:  # whole seconds, never short of `to`
         offset = math.ceil((target - real).total_seconds())
     if offset > MAX_ADVANCE_DAYS * 86_400:
         raise Unprocessable(
             f"A test clock runs at most {MAX_ADVANCE_DAYS} days ahead of real time.",
-            errors=[{"field": "days" if body.days else "to", "message": "too far ahead"}],
+            errors=[{"field": "days" if by_days else "to", "message": "too far ahead"}],
             cause=TEST_CLOCK_OUT_OF_RANGE,
         )
     # Not a change of the organization's representation: its revision (ETag) stays.

@@ -270,6 +270,12 @@ _UNSTATABLE = [
         re.compile(r"^(duplicate of respondents|the leader cannot answer)"),
     ),
     (re.compile(r"due_at|expires_at"), re.compile(r"^must be in the future")),
+    # advance_test_clock: a test clock only moves forward, at most 3660 days ahead of real
+    # time (the sandbox's time moves as the run advances it).
+    (
+        re.compile(r"to|days"),
+        re.compile(r"^(must be later than the sandbox's current time|too far ahead)$"),
+    ),
     # create_feedback, bulk_create_feedback: ratings name "the leader's active beliefs, each
     # once"; a batch holds "at most one answer per respondent and leader".
     (

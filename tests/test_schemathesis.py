@@ -155,7 +155,7 @@ def seed(database_url: str) -> dict[str, str]:
     engine = make_engine(settings)
     try:
         with make_sessionmaker(engine)() as session, session.begin():
-            org = create_organization(session, "Schemathesis")
+            org = create_organization(session, "Schemathesis", sandbox=True)
             key, token = create_api_key(session, org.org_id, "schemathesis", [Scope.admin])
             with _next_ids(api_keys_service, SPARE_KEY_ID):
                 create_api_key(session, org.org_id, "spare", [Scope.read])

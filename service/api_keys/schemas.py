@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, Strict
 
 from service.api_keys.keys import Scope
 from service.ids import id_pattern
@@ -103,7 +104,7 @@ class TenantCreate(Schema):
         description="What its first admin key is for.",
         examples=["Acme AB: HR platform integration"],
     )
-    sandbox: bool = Field(
+    sandbox: Annotated[bool, Strict()] = Field(
         False,
         description="Create a sandbox: an organization for an integrator's tests, with a test "
         "clock (`advance_test_clock`) and webhooks allowed to `http://` and loopback "

@@ -86,6 +86,7 @@ def test_the_whole_workflow_through_the_generated_client(
 ) -> None:
     from calling_client import AuthenticatedClient
     from calling_client.models import (
+        AdvanceTo,
         BeliefCategory,
         BeliefCreate,
         BeliefPatch,
@@ -102,7 +103,6 @@ def test_the_whole_workflow_through_the_generated_client(
         ReflectionStatus,
         SortKey,
         TenantCreate,
-        TestClockAdvance,
     )
 
     def key() -> str:
@@ -263,7 +263,7 @@ def test_the_whole_workflow_through_the_generated_client(
         moved = ok(
             api("test_clock.advance_test_clock").sync(
                 client=admin,
-                body=TestClockAdvance(to=clock.open_period.end),
+                body=AdvanceTo(to=clock.open_period.end),
                 idempotency_key=key(),
             ),
             "TestClockOut",
