@@ -267,3 +267,40 @@ def test_a_theme_written_in_both_languages_has_examples_in_both() -> None:
     (delivery,) = [t for t in count_themes(answers, 5) if t.key == "delivery"]
     languages = {detect_language(example) for example in delivery.examples}
     assert languages == {"en", "sv"}, delivery.examples
+
+
+AFF = """SET UTF-8
+FORBIDDENWORD %
+COMPOUNDBEGIN X
+COMPOUNDEND Y
+ONLYINCOMPOUND Z
+SFX a Y 1
+SFX a 0 s/XZ .
+SFX b Y 1
+SFX b 0 en .
+"""
+DIC = """6
+leverans/XY
+besked/Y
+prognos/b
+tid/a
+fel/%
+ord
+"""
+
+
+def test_the_dictionary_keeps_exactly_the_entries_a_compound_can_be_made_of() -> None:
+    kept = themes.compounding_entries(AFF, DIC).splitlines()
+    # own compound flags, an affix granting one (tid → tids-), a forbidden word; not prognos
+    # (its affix grants none) nor an entry without flags
+    assert kept == ["4", "leverans/XY", "besked/Y", "tid/a", "fel/%"]
+
+
+def test_the_reduced_dictionary_still_splits_what_the_whole_one_does() -> None:
+    for word, parts in [
+        ("leveransbesked", ("leverans", "besked")),
+        ("lastningstider", ("lastning", "tid")),
+        ("veckomötet", ("vecko", "mötet")),
+    ]:
+        assert themes.compound_parts(word) == parts
+    assert themes.compound_parts("kunderna") == ()
