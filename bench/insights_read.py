@@ -1,4 +1,5 @@
-"""Benchmark: alignment and themes read latency at 1 k and 100 k feedback rows (PostgreSQL).
+"""Benchmark: alignment, themes and connections read latency at 1 k and 100 k feedback rows
+(PostgreSQL).
 
     python bench/insights_read.py [--sizes 1000 100000] [--reads 200]
 
@@ -10,7 +11,7 @@ from a pool of 60 respondents who answer again and again, each rating the five b
 rest spread over the other leaders), every answer with `needs` and `dreams` drawn from the
 test corpus (English, Swedish, emoji). The period is then closed (`close_due_periods`: the
 trust, belief and theme cells are computed once) and the database vacuumed and analyzed,
-and GET /v1/leaders/{id}/alignment and GET /v1/leaders/{id}/themes are measured over HTTP
+and GET /v1/leaders/{id}/alignment, /themes and /connections are measured over HTTP
 in-process, every size and route read round-robin in one run (bench/interleave.py). Prints
 the median and p95 per size and route and checks that the largest size's medians are within
 1.5× of the smallest's (exit 1 if not).
@@ -35,7 +36,7 @@ from service.api_keys.keys import Scope
 from tests.conftest import pg_available
 
 BELIEFS = 5
-ROUTES = ("alignment", "themes")
+ROUTES = ("alignment", "themes", "connections")
 BOUND = 1.5
 
 
@@ -68,7 +69,10 @@ def check(client: TestClient, token: str, leader: str) -> None:
     body = client.get(f"/v1/leaders/{leader}/alignment", headers=headers).json()
     assert body["period"] is not None, body
     assert any(b["others"]["suppressed"] is False for b in body["beliefs"]), body
-    assert client.get(f"/v1/leaders/{leader}/themes", headers=headers).json()["themes"]
+    themes = client.get(f"/v1/leaders/{leader}/themes", headers=headers).json()
+    assert themes["overall"] and themes["stakeholder_groups"], themes
+    connections = client.get(f"/v1/leaders/{leader}/connections", headers=headers).json()
+    assert connections["connections"], connections
 
 
 def main() -> int:
@@ -101,7 +105,7 @@ def main() -> int:
         for size in args.sizes:
             medians[size], p95 = summary(timings[size, route])
             print(
-                f"{size:>9,} feedback rows: {route:<9} read median {medians[size]:6.2f} ms,"
+                f"{size:>9,} feedback rows: {route:<11} read median {medians[size]:6.2f} ms,"
                 f" p95 {p95:6.2f} ms over {args.reads} reads (load {loaded[size][2]:.1f} s,"
                 f" of it closing the period {loaded[size][3]:.1f} s)",
                 flush=True,

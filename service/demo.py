@@ -54,7 +54,7 @@ DEMO_BELIEFS = [
 # hidden strength).
 SELF_RATINGS = (5, 4, 2)
 # (relationship, trust items, ratings of the three beliefs, needs, dreams): fictional.
-DEMO_FEEDBACK: list[tuple[Relationship, int, tuple[int, int, int], str, str]] = [
+DEMO_FEEDBACK: list[tuple[Relationship, int, tuple[int, int, int] | None, str, str]] = [
     (
         Relationship.direct_report,
         5,
@@ -108,14 +108,14 @@ DEMO_FEEDBACK: list[tuple[Relationship, int, tuple[int, int, int], str, str]] = 
         Relationship.peer,
         4,
         (3, 4, 4),
-        "Earlier information about changes.",
+        "Earlier information about changes and a shared forecast.",
         "Collaboration across our teams.",
     ),
     (
         Relationship.peer,
         4,
         (2, 4, 4),
-        "Transparent communication on budget decisions.",
+        "Transparent communication on budget decisions and one shared forecast.",
         "Working together on the big customer deals.",
     ),
     (
@@ -150,15 +150,53 @@ DEMO_FEEDBACK: list[tuple[Relationship, int, tuple[int, int, int], str, str]] = 
         Relationship.internal_customer,
         4,
         (3, 4, 4),
-        "Clear communication about delays.",
+        "Release dates we can plan around.",
         "A partner who understands our customers.",
     ),
     (
         Relationship.internal_customer,
         5,
         (2, 4, 5),
-        "Information about release dates.",
+        "Earlier word about delays.",
         "Customer insight shared openly.",
+    ),
+    # Outside contacts (by response token in real life): customers and suppliers, half in
+    # Swedish. They do not rate the beliefs. The forecast they need is the one two peers and
+    # the manager need: the demo's connection.
+    (
+        Relationship.external_customer,
+        4,
+        None,
+        "Gemensam prognos och snabbare svar.",
+        "Ett långsiktigt partnerskap.",
+    ),
+    (
+        Relationship.external_customer,
+        3,
+        None,
+        "Leveranstider vi kan lita på.",
+        "Long-term agreements.",
+    ),
+    (
+        Relationship.supplier,
+        4,
+        None,
+        "Prognoser minst fyra veckor framåt.",
+        "Gemensam innovation.",
+    ),
+    (
+        Relationship.supplier,
+        4,
+        None,
+        "Forecasts at least four weeks ahead.",
+        "Fair payment terms.",
+    ),
+    (
+        Relationship.supplier,
+        5,
+        None,
+        "Kortare väntetimmar vid lastning.",
+        "A longer planning horizon.",
     ),
 ]
 
@@ -184,7 +222,8 @@ def _demo_feedback(
                 trust=items, greater_good=items, want_to_follow=items, leaned_on=items
             ),
             belief_ratings=[
-                BeliefRating(belief_id=b, rating=r) for b, r in zip(beliefs, ratings, strict=True)
+                BeliefRating(belief_id=b, rating=r)
+                for b, r in zip(beliefs, ratings or (), strict=False)
             ],
             needs=needs,
             dreams=dreams,

@@ -29,6 +29,28 @@ class Relationship(StrEnum):
     other = "other"
 
 
+class Stakeholder(StrEnum):
+    """The stakeholders a leader listens to, each a group of relationships: `employees`
+    (direct reports, peers, the manager), `customers` (internal and external), `suppliers`,
+    and `other` on its own."""
+
+    employees = "employees"
+    customers = "customers"
+    suppliers = "suppliers"
+    other = "other"
+
+
+STAKEHOLDER: dict[Relationship, Stakeholder] = {
+    Relationship.direct_report: Stakeholder.employees,
+    Relationship.peer: Stakeholder.employees,
+    Relationship.manager: Stakeholder.employees,
+    Relationship.internal_customer: Stakeholder.customers,
+    Relationship.external_customer: Stakeholder.customers,
+    Relationship.supplier: Stakeholder.suppliers,
+    Relationship.other: Stakeholder.other,
+}
+
+
 class TrustAnswers(Schema):
     """The four trust items, 1 (strongly disagree) to 5 (strongly agree); all four required
     (a skipped item would let the item means and the overall be combined into that one

@@ -2,42 +2,56 @@
 
 Next to the trust cells (`service.trust.tables`), a period's table holds for each leader
 
-- `belief:<id>` and `belief:<id>:rel:<relationship>`: a belief's others-rating (n and the sum
-  of the ratings; mean = sum / n) over everyone who rated it, and per relationship group;
-- `theme:<kind>:<relationship>:<key>`: the respondents whose `needs` or `dreams` answer
-  mentions a theme (its count, label and, shown, a few short phrases);
+- `belief:<id>`, `belief:<id>:group:<stakeholder group>` and `belief:<id>:rel:<relationship>`:
+  a belief's others-rating (n and the sum of the ratings; mean = sum / n) over everyone who
+  rated it, per stakeholder group and per relationship;
+- `theme:<kind>:<scope>:<key>`: the respondents whose `needs` or `dreams` answer mentions a
+  theme (its count, label and, shown, a few short phrases), per relationship (the scope is
+  the relationship), per stakeholder group (`group.<stakeholder group>`) and over the
+  leader's whole circle (`all`);
 
-and for the organization the same theme cells across all its leaders.
+and for the organization the theme cells over every leader's circle (`all`); and, for both,
+`connection:<kind>:<key>`: a theme of the whole circle that shows and that at least
+`min_group_size` respondents of each of two or more stakeholder groups mention (the
+article's "opportunities and connections"; its members and count are the whole circle's).
 
 Every cell is a set of contributions, so the period's linear-algebra audit writes each as a
 0/1 row. A belief cell's figures are sums of that belief's ratings and a theme cell's count a
 sum of that theme's mentions, so cells of different beliefs, themes or kinds lie over
 different variables (columns `(feedback id, belief)` and `(feedback id, kind, theme)`), and
 the trust cells over the trust answers. What adds up inside the table is each belief's
-overall cell against its groups, and each organization theme cell against the same theme's
-leader cells. So:
+overall cell against its groups, and each theme's cells along relationship ⊂ stakeholder
+group ⊂ leader ⊂ organization. So:
 
 - belief cells are protected per belief by the trust cells' own rule
   (`tables.shown_cells`: minimums, then the rank test over the unknown answers, groups
   taken largest first), which is exact on a block of its own;
-- theme cells are partitions (`partition_visible`): with k = `min_comment_group_size`, a
-  leader cell shows over at least k respondents (mixing known and anonymous answers only
-  with at least k anonymous), and while the hidden leader cells of a theme add up to
-  1..k − 1 respondents (or anonymous respondents) the smallest shown one is hidden too, so
-  the organization cell minus the shown ones never isolates fewer than k.
+- theme cells of one theme and kind are a hierarchy (`nested_visible`): with k =
+  `min_comment_group_size`, a cell shows over at least k respondents when, with it, every
+  shown cell's respondents outside its shown sub-cells are none or at least k of the
+  answers not known one by one — exactly the rank test on a laminar family.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from service.insights import naming
 from service.insights import themes as extraction
-from service.trust.tables import Contribution, Rules, group_allows, known_ids, shown_cells
+from service.trust.tables import (
+    Contribution,
+    Rules,
+    group_allows,
+    known_ids,
+    shown_cells,
+    stakeholder_group_of,
+)
 
 KINDS: tuple[str, ...] = ("needs", "dreams")
+N = TypeVar("N", bound=Hashable)
+Scope = tuple[str | None, str]  # a theme cell: (leader id, None for the organization; scope)
 Texts = Mapping[str, tuple[str | None, str | None]]  # feedback id -> (needs, dreams)
 
 
@@ -59,15 +73,18 @@ def belief_cells(contributions: Sequence[Contribution], rules: Rules) -> list[In
     for belief in beliefs:
         rated = [c for c in contributions if belief in c.belief_ratings]
         groups: dict[str, list[Contribution]] = {}
+        stakeholders: dict[str, list[Contribution]] = {}
         for c in rated:
             groups.setdefault(naming.belief(belief, c.relationship), []).append(c)
+            stakeholder = stakeholder_group_of(c.relationship)
+            stakeholders.setdefault(naming.belief_group(belief, stakeholder), []).append(c)
         overall = naming.belief(belief)
-        raw = {overall: rated, **groups}
+        raw = {overall: rated, **stakeholders, **groups}
         sets = {name: frozenset(c.feedback_id for c in cs) for name, cs in raw.items()}
 
         # A lone manager's rating shows only when they are the leader's one manager (a single
         # rating out of two or more managers is not a known respondent).
-        allowed = [
+        allowed = [n for n in stakeholders if len(sets[n]) >= k] + [
             n
             for n in groups
             if group_allows(n.endswith(":rel:manager") and sets[n] <= known, len(sets[n]), rules)
@@ -83,74 +100,150 @@ def belief_cells(contributions: Sequence[Contribution], rules: Rules) -> list[In
     return cells
 
 
-def _anonymous_enough(total: int, unknown: int, k: int) -> bool:
-    return unknown in (0, total) or unknown >= k
+def nested_visible(
+    cells: Mapping[N, frozenset[str]],
+    parent: Callable[[N], N | None],
+    secret: frozenset[str],
+    k: int,
+) -> frozenset[N]:
+    """Which cells of a hierarchy may show. `parent` gives each cell the cell that holds it
+    (None at the top; a parent need not be in `cells`), so the cells are a laminar family
+    (any two are disjoint or one holds the other). Greedy, in the order of `cells`, which
+    must list every parent before its children.
 
-
-def _shows(total: int, unknown: int, k: int) -> bool:
-    return total >= k and _anonymous_enough(total, unknown, k)
-
-
-def partition_visible(parts: Mapping[str, tuple[int, int]], k: int) -> frozenset[str]:
-    """Which parts of a partition may show next to their total; `parts` maps each part to
-    (respondents, of them not known one by one).
-
-    A part shows over at least `k` respondents, mixing known and unknown answers only with
-    at least `k` unknown ones. The total minus the shown parts is the sum of the hidden
-    ones, so while that sum (of respondents, or of unknown ones) is in 1..k − 1 the smallest
-    shown part (ties: by name) is hidden too. Parts are disjoint, so no other combination
-    isolates fewer.
+    The span of a laminar family's indicator vectors is spanned by the *private parts* of
+    its cells (a cell's members in none of its shown sub-cells), which are disjoint; so no
+    vector over fewer than `k` secret members lies in the span exactly when every shown
+    cell's private part holds 0 or at least `k` secret members. A cell is shown when that
+    stays true for it and for its nearest shown ancestor.
     """
-    visible = {p for p, (total, unknown) in parts.items() if _shows(total, unknown, k)}
+    private: dict[N, frozenset[str]] = {}  # shown cell -> its secret private part
 
-    def hidden_ok() -> bool:
-        hidden = [parts[p] for p in parts if p not in visible]
-        sums = (sum(t for t, _ in hidden), sum(u for _, u in hidden))
-        return all(s == 0 or s >= k for s in sums)
+    def fine(part: frozenset[str]) -> bool:
+        return not part or len(part) >= k
 
-    while visible and not hidden_ok():
-        visible.remove(min(visible, key=lambda p: (parts[p][0], p)))
-    return frozenset(visible)
+    for name, members in cells.items():
+        own = members & secret
+        above = parent(name)
+        while above is not None and above not in private:
+            above = parent(above)
+        rest = private[above] - members if above is not None else frozenset()
+        if fine(own) and (above is None or fine(rest)):
+            private[name] = own
+            if above is not None:
+                private[above] = rest
+    return frozenset(private)
 
 
 def theme_cells(
     contributions: Sequence[Contribution], texts: Texts, rules: Rules, min_comment_group_size: int
 ) -> list[InsightCell]:
     """The theme cells of the organization's period that reach `min_comment_group_size`
-    respondents (shown or hidden by complementary suppression; smaller ones are absent and
-    not stored): each leader's, then the organization's (`contributions`: the period's
-    counted answers of every leader)."""
+    respondents (shown or hidden; smaller ones are absent and not stored), at every level of
+    the hierarchy relationship ⊂ stakeholder group ⊂ leader ⊂ organization: each leader's
+    per relationship, per stakeholder group and over the whole circle (`all`), and the
+    organization's over every leader (`contributions`: the period's counted answers of
+    every leader).
+
+    The cells of one theme of one kind are a laminar family over that theme's mentions
+    (the cells of other themes and kinds lie over other variables), protected by
+    `nested_visible` with k = `min_comment_group_size`; an answer a reader may know one by
+    one (attributed, a lone manager's) is not secret, so a cell mixing known and anonymous
+    answers shows only with at least k anonymous ones.
+    """
     k = min_comment_group_size
-    unknown = {c.feedback_id for c in contributions} - known_ids(contributions, rules)
-    members: dict[tuple[str, str, str], dict[str, set[str]]] = {}
+    secret = frozenset(c.feedback_id for c in contributions) - known_ids(contributions, rules)
+    blocks: dict[tuple[str, str], dict[Scope, set[str]]] = {}
     said: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}
     for c in contributions:
+        scopes: list[Scope] = [
+            (None, naming.ALL),
+            (c.leader_id, naming.ALL),
+            (c.leader_id, naming.group_scope(stakeholder_group_of(c.relationship))),
+            (c.leader_id, c.relationship),
+        ]
         for kind, text in zip(KINDS, texts.get(c.feedback_id, (None, None)), strict=True):
             if not text:
                 continue
             said[kind][c.feedback_id] = text
             for theme in extraction.themes_of(text):
-                family = members.setdefault((kind, c.relationship, theme), {})
-                family.setdefault(c.leader_id, set()).add(c.feedback_id)
+                block = blocks.setdefault((kind, theme), {})
+                for where in scopes:
+                    block.setdefault(where, set()).add(c.feedback_id)
     cells: list[InsightCell] = []
-    for (kind, relationship, theme), leaders in sorted(members.items()):
-        name = naming.theme(kind, relationship, theme)
+    for (kind, theme), block in sorted(blocks.items()):
         label = extraction.label(theme)
-        parts = {leader: (len(ids), len(ids & unknown)) for leader, ids in leaders.items()}
-        visible = partition_visible(parts, k)
-        everyone = frozenset().union(*leaders.values())
-        org_shown = _shows(len(everyone), len(everyone & unknown), k)
-        for leader in sorted(leaders):
-            ids = frozenset(leaders[leader])
-            if len(ids) < k:
-                continue  # under the threshold: absent, not even stored
-            shown = leader in visible
+        stored = {
+            cell: frozenset(ids)
+            for cell, ids in sorted(block.items(), key=_scope_order)
+            if len(ids) >= k
+        }
+        visible = nested_visible(stored, _parent_scope, secret, k)
+        for (leader, scope), ids in stored.items():
+            shown = (leader, scope) in visible
             stats = _theme_stats(theme, label, ids, said[kind], shown, k)
-            cells.append(InsightCell(leader, name, ids, stats, shown))
-        if len(everyone) >= k:
-            stats = _theme_stats(theme, label, everyone, said[kind], org_shown, k)
-            cells.append(InsightCell(None, name, everyone, stats, org_shown))
+            cells.append(InsightCell(leader, naming.theme(kind, scope, theme), ids, stats, shown))
+        cells += _connections(kind, theme, label, block, visible, rules.min_group_size)
     return cells
+
+
+def _connections(
+    kind: str,
+    theme: str,
+    label: str,
+    block: Mapping[Scope, set[str]],
+    visible: frozenset[Scope],
+    min_group_size: int,
+) -> list[InsightCell]:
+    """The connections of one theme: a leader's (or the organization's) whole-circle theme
+    cell that shows, mentioned by at least `min_group_size` respondents in each of at least
+    two stakeholder groups. Its figure is the whole circle's (the same respondents); which
+    groups take part is said, and a group's count is its own theme cell, where that shows."""
+    by_group: dict[str | None, dict[str, set[str]]] = {}
+    for (leader, scope), ids in block.items():
+        if scope.startswith(naming.GROUP_SCOPE):
+            group = scope.removeprefix(naming.GROUP_SCOPE)
+            by_group.setdefault(leader, {}).setdefault(group, set()).update(ids)
+            by_group.setdefault(None, {}).setdefault(group, set()).update(ids)
+    found = []
+    for leader, groups in sorted(by_group.items(), key=lambda item: item[0] or ""):
+        taking_part = sorted(g for g, ids in groups.items() if len(ids) >= min_group_size)
+        whole = (leader, naming.ALL)
+        if len(taking_part) >= 2 and whole in visible:
+            members = frozenset(block[whole])
+            stats = {"n": len(members), "label": label, "groups": taking_part}
+            found.append(InsightCell(leader, naming.connection(kind, theme), members, stats, True))
+    return found
+
+
+def _depth(leader: str | None, scope: str) -> int:
+    return (
+        0
+        if leader is None
+        else 1
+        if scope == naming.ALL
+        else 2
+        if scope.startswith(naming.GROUP_SCOPE)
+        else 3
+    )
+
+
+def _scope_order(item: tuple[Scope, set[str]]) -> tuple[int, int, str, str]:
+    """Parents before children; in a level, the most respondents first."""
+    (leader, scope), ids = item
+    return _depth(leader, scope), -len(ids), leader or "", scope
+
+
+def _parent_scope(cell: Scope) -> Scope | None:
+    """relationship ⊂ stakeholder group ⊂ the leader's circle ⊂ the organization."""
+    leader, scope = cell
+    if leader is None:
+        return None
+    if scope == naming.ALL:
+        return (None, naming.ALL)
+    if scope.startswith(naming.GROUP_SCOPE):
+        return (leader, naming.ALL)
+    return (leader, naming.group_scope(stakeholder_group_of(scope)))
 
 
 def _theme_stats(

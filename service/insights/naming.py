@@ -2,15 +2,27 @@
 `insight_org_cells`).
 
 - `belief:<belief id>`: a belief's others-rating over every respondent who rated it;
-- `belief:<belief id>:rel:<relationship>`: the same over one relationship group;
-- `theme:<kind>:<relationship>:<theme key>`: the respondents whose `needs` or `dreams`
-  answer mentions the theme (theme keys may themselves hold `:`, as in `term:roadmap`).
+- `belief:<belief id>:group:<stakeholder group>`: the same over one stakeholder group;
+- `belief:<belief id>:rel:<relationship>`: the same over one relationship;
+- `theme:<kind>:<scope>:<theme key>`: the respondents whose `needs` or `dreams` answer
+  mentions the theme, where the scope is a relationship, `group.<stakeholder group>` or
+  `all` (the leader's whole circle; in the organization's table, every leader's). Theme
+  keys may themselves hold `:`, as in `term:roadmap`;
+- `connection:<kind>:<theme key>`: a theme of the whole circle that two or more stakeholder
+  groups share.
 """
 
 from __future__ import annotations
 
 BELIEF = "belief:"
 THEME = "theme:"
+CONNECTION = "connection:"
+ALL = "all"  # a theme cell's scope: the leader's whole circle, or the organization
+GROUP_SCOPE = "group."  # a theme cell's scope `group.<stakeholder group>`
+
+
+def group_scope(group: str) -> str:
+    return f"{GROUP_SCOPE}{group}"
 
 
 def belief(belief_id: str, relationship: str | None = None) -> str:
@@ -19,12 +31,28 @@ def belief(belief_id: str, relationship: str | None = None) -> str:
     return f"{BELIEF}{belief_id}:rel:{relationship}"
 
 
-def theme(kind: str, relationship: str, key: str) -> str:
-    return f"{THEME}{kind}:{relationship}:{key}"
+def belief_group(belief_id: str, group: str) -> str:
+    return f"{BELIEF}{belief_id}:group:{group}"
+
+
+def theme(kind: str, scope: str, key: str) -> str:
+    return f"{THEME}{kind}:{scope}:{key}"
+
+
+def connection(kind: str, key: str) -> str:
+    return f"{CONNECTION}{kind}:{key}"
+
+
+def parse_connection(name: str) -> tuple[str, str]:
+    """(kind, theme key) of a connection cell name."""
+    if not name.startswith(CONNECTION):
+        raise ValueError(f"not a connection cell: {name!r}")
+    kind, key = name[len(CONNECTION) :].split(":", 1)
+    return kind, key
 
 
 def parse_theme(name: str) -> tuple[str, str, str]:
-    """(kind, relationship, theme key) of a theme cell name."""
+    """(kind, scope, theme key) of a theme cell name."""
     if not name.startswith(THEME):
         raise ValueError(f"not a theme cell: {name!r}")
     kind, relationship, key = name[len(THEME) :].split(":", 2)

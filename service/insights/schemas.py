@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from service import demo_ids
-from service.feedback.schemas import Relationship
+from service.feedback.schemas import Relationship, Stakeholder
 from service.ids import id_pattern
 from service.insights.alignment import AlignmentClass
 from service.reflections.schemas import ScheduleOut
@@ -89,9 +89,23 @@ class BeliefAlignmentOut(Schema):
         "higher by ≥ it), `aligned`, or `insufficient_data`.",
         examples=["blind_spot"],
     )
+    stakeholder_groups: dict[str, Rating] | None = Field(
+        description="Others' rating per stakeholder group (`employees`: direct reports, "
+        "peers, the manager; `customers`: internal and external; `suppliers`; `other`); "
+        'hidden groups are `{"suppressed": true}`. Null for a period closed before Calling '
+        "computed stakeholder groups.",
+        examples=[
+            {
+                "employees": _RATING_EXAMPLE,
+                "customers": {"suppressed": True},
+                "suppliers": {"suppressed": True},
+                "other": {"suppressed": True},
+            }
+        ],
+    )
     relationships: dict[str, Rating] = Field(
-        description="Others' rating per relationship group that reaches its minimum; hidden "
-        'groups are `{"suppressed": true}`.',
+        description="Others' rating per relationship that reaches its minimum; hidden "
+        'relationships are `{"suppressed": true}`.',
         examples=[{"direct_report": _RATING_EXAMPLE, "peer": {"suppressed": True}}],
     )
 
@@ -120,6 +134,7 @@ class Alignment(Schema):
                     "others": _RATING_EXAMPLE,
                     "gap": 1.83,
                     "classification": "blind_spot",
+                    "stakeholder_groups": {"employees": _RATING_EXAMPLE},
                     "relationships": {"direct_report": _RATING_EXAMPLE},
                 }
             ]
@@ -134,28 +149,8 @@ class Kind(StrEnum):
     dreams = "dreams"
 
 
-class Stakeholder(StrEnum):
-    """Stakeholder type of a relationship."""
-
-    employees = "employees"
-    customers = "customers"
-    suppliers = "suppliers"
-    other = "other"
-
-
-STAKEHOLDER = {
-    Relationship.direct_report: Stakeholder.employees,
-    Relationship.peer: Stakeholder.employees,
-    Relationship.manager: Stakeholder.employees,
-    Relationship.internal_customer: Stakeholder.customers,
-    Relationship.external_customer: Stakeholder.customers,
-    Relationship.supplier: Stakeholder.suppliers,
-    Relationship.other: Stakeholder.other,
-}
-
-
-class ThemeOut(Schema):
-    """A theme shared by at least `min_comment_group_size` respondents."""
+class ThemeFigure(Schema):
+    """A theme shared by at least `min_comment_group_size` respondents of one level."""
 
     key: str = Field(
         max_length=64,
@@ -168,14 +163,6 @@ class ThemeOut(Schema):
         max_length=64, description="Readable label.", examples=["Clear priorities and direction"]
     )
     kind: Kind = Field(description="`needs` or `dreams`.", examples=["needs"])
-    relationship: Relationship = Field(
-        description="The respondents' relationship to the leader.", examples=["direct_report"]
-    )
-    stakeholder: Stakeholder = Field(
-        description="employees (direct reports, peers, manager), customers (internal and "
-        "external), suppliers, or other.",
-        examples=["employees"],
-    )
     respondents: Count = Field(
         description="Distinct respondents whose answer mentions the theme.", examples=[8]
     )
@@ -196,16 +183,80 @@ class ThemeOut(Schema):
     )
 
 
+class ThemeOut(ThemeFigure):
+    """A theme shared by at least `min_comment_group_size` respondents of one relationship."""
+
+    level: Literal["relationship"] = Field(
+        description="The level of the figure: one relationship.", examples=["relationship"]
+    )
+    relationship: Relationship = Field(
+        description="The respondents' relationship to the leader.", examples=["direct_report"]
+    )
+    stakeholder: Stakeholder = Field(
+        description="employees (direct reports, peers, manager), customers (internal and "
+        "external), suppliers, or other.",
+        examples=["employees"],
+    )
+
+
+class StakeholderThemeOut(ThemeFigure):
+    """A theme shared by at least `min_comment_group_size` respondents of one stakeholder
+    group (its relationships together)."""
+
+    level: Literal["stakeholder_group"] = Field(
+        description="The level of the figure: one stakeholder group.",
+        examples=["stakeholder_group"],
+    )
+    stakeholder: Stakeholder = Field(
+        description="employees (direct reports, peers, manager), customers (internal and "
+        "external), suppliers, or other.",
+        examples=["customers"],
+    )
+
+
+class OverallThemeOut(ThemeFigure):
+    """A theme shared by at least `min_comment_group_size` respondents of the leader's whole
+    circle, or of the whole organization."""
+
+    level: Literal["leader", "organization"] = Field(
+        description="The level of the figure: `leader` (every respondent about the leader) "
+        "or `organization` (every respondent about any of its leaders).",
+        examples=["leader"],
+    )
+
+
 _THEME_EXAMPLE = {
     "key": "clarity",
     "label": "Clear priorities and direction",
     "kind": "needs",
+    "level": "relationship",
     "relationship": "direct_report",
     "stakeholder": "employees",
     "respondents": 8,
     "previous": 5,
     "change": 3,
     "examples": ["clearer priorities", "clear goals"],
+}
+_STAKEHOLDER_THEME_EXAMPLE = {
+    "key": "delivery",
+    "label": "Reliable orders, forecasts and payments",
+    "kind": "needs",
+    "level": "stakeholder_group",
+    "stakeholder": "customers",
+    "respondents": 6,
+    "previous": 5,
+    "change": 1,
+    "examples": ["leveransbesked", "delivery dates"],
+}
+_OVERALL_THEME_EXAMPLE = {
+    "key": "clarity",
+    "label": "Clear priorities and direction",
+    "kind": "needs",
+    "level": "leader",
+    "respondents": 11,
+    "previous": 7,
+    "change": 4,
+    "examples": ["clearer priorities", "tydliga mål"],
 }
 
 
@@ -227,11 +278,117 @@ class Themes(Schema):
     min_comment_group_size: int = Field(
         ge=3, le=100, description="The period's threshold for themes.", examples=[5]
     )
+    overall: list[OverallThemeOut] = Field(
+        max_length=MAX_THEMES,
+        description="Shown themes of the leader's whole circle (the organization's: of every "
+        "leader's), needs first, most respondents first. Empty for a period closed before "
+        "Calling computed themes at every level.",
+        examples=[[_OVERALL_THEME_EXAMPLE]],
+    )
+    stakeholder_groups: list[StakeholderThemeOut] = Field(
+        max_length=MAX_THEMES,
+        description="Shown themes per stakeholder group (the leader's only), needs first, "
+        "then by group, most respondents first.",
+        examples=[[_STAKEHOLDER_THEME_EXAMPLE]],
+    )
     themes: list[ThemeOut] = Field(
         max_length=MAX_THEMES,
-        description="Shown themes, needs first, then by relationship, most respondents first. "
-        "A theme under the threshold is absent (no count, no text).",
+        description="Shown themes per relationship (the leader's; the organization's only in "
+        "periods closed before themes at every level), needs first, then by relationship, "
+        "most respondents first. A theme under the threshold is absent (no count, no text).",
         examples=[[_THEME_EXAMPLE]],
+    )
+
+
+class ConnectionGroup(OmitNone):
+    """A stakeholder group that takes part in a connection: at least `min_group_size` of
+    its respondents mention the theme. Its count shows where its own theme figure does."""
+
+    stakeholder: Stakeholder = Field(description="The stakeholder group.", examples=["suppliers"])
+    suppressed: bool = Field(
+        description="True when the group's count is hidden for privacy (under "
+        "`min_comment_group_size`, or it would isolate fewer by subtraction).",
+        examples=[True],
+    )
+    respondents: Count | None = Field(
+        None, description="The group's respondents mentioning the theme.", examples=[6]
+    )
+
+
+class ConnectionOut(Schema):
+    """A theme that two or more stakeholder groups share: the article's "opportunities and
+    connections"."""
+
+    key: str = Field(
+        max_length=64, pattern=r"^\S+$", description="The theme's key.", examples=["delivery"]
+    )
+    label: str = Field(
+        max_length=64,
+        description="Readable label.",
+        examples=["Reliable orders, forecasts and payments"],
+    )
+    kind: Kind = Field(description="`needs` or `dreams`.", examples=["needs"])
+    level: Literal["leader", "organization"] = Field(
+        description="The level of the figure: the leader's whole circle, or the organization.",
+        examples=["leader"],
+    )
+    respondents: Count = Field(
+        description="Respondents of the whole circle mentioning the theme (the same figure as "
+        "the theme's in `overall`).",
+        examples=[9],
+    )
+    stakeholder_groups: list[ConnectionGroup] = Field(
+        min_length=2,
+        max_length=len(Stakeholder),
+        description="The groups taking part, in the order employees, customers, suppliers, other.",
+        examples=[
+            [
+                {"stakeholder": "employees", "suppressed": False, "respondents": 5},
+                {"stakeholder": "suppliers", "suppressed": True},
+            ]
+        ],
+    )
+
+
+_CONNECTION_EXAMPLE = {
+    "key": "delivery",
+    "label": "Reliable orders, forecasts and payments",
+    "kind": "needs",
+    "level": "leader",
+    "respondents": 9,
+    "stakeholder_groups": [
+        {"stakeholder": "employees", "suppressed": False, "respondents": 5},
+        {"stakeholder": "suppliers", "suppressed": True},
+    ],
+}
+
+
+class Connections(Schema):
+    """Themes shared across stakeholder groups, for one closed period."""
+
+    leader_id: str | None = Field(
+        pattern=id_pattern("per"),
+        description="The leader; null for the whole organization.",
+        examples=[demo_ids.LEADER],
+    )
+    as_of: datetime = _AS_OF
+    period: PeriodRef | None = _PERIOD
+    closed_at: datetime | None = _CLOSED_AT
+    min_group_size: int = Field(
+        ge=3,
+        le=100,
+        description="The period's least number of a group's respondents mentioning a theme "
+        "for the group to take part.",
+        examples=[3],
+    )
+    min_comment_group_size: int = Field(
+        ge=3, le=100, description="The period's threshold for theme counts.", examples=[5]
+    )
+    connections: list[ConnectionOut] = Field(
+        max_length=MAX_THEMES,
+        description="Needs first, then the most groups, then the most respondents. Empty for "
+        "a period closed before Calling computed connections.",
+        examples=[[_CONNECTION_EXAMPLE]],
     )
 
 
@@ -309,4 +466,10 @@ class Journey(Schema):
         max_length=6,
         description="The three most shared themes of needs and of dreams (any relationship).",
         examples=[[_THEME_EXAMPLE]],
+    )
+    top_overall_themes: list[OverallThemeOut] = Field(
+        max_length=6,
+        description="The three most shared themes of needs and of dreams over the leader's "
+        "whole circle.",
+        examples=[[_OVERALL_THEME_EXAMPLE]],
     )

@@ -6,27 +6,33 @@ handful of index lookups; it never touches feedback rows except the open period'
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.beliefs.models import Belief
 from service.beliefs.schemas import BeliefStatus
-from service.feedback.schemas import Relationship
+from service.feedback.schemas import STAKEHOLDER, Relationship, Stakeholder
 from service.insights import naming
 from service.insights.alignment import BeliefInput, OthersRating, align
 from service.insights.models import InsightOrgCell
 from service.insights.schemas import (
-    STAKEHOLDER,
     Alignment,
     BeliefAlignmentOut,
     BeliefCounts,
+    ConnectionGroup,
+    ConnectionOut,
+    Connections,
     Journey,
     Kind,
+    OverallThemeOut,
     PeriodAnswers,
     Rating,
+    StakeholderThemeOut,
+    ThemeFigure,
     ThemeOut,
     Themes,
     TrustNow,
@@ -49,6 +55,7 @@ HIDDEN = Rating(suppressed=True)
 JOURNEY_PERIODS = 8
 TOP_GAPS = 3
 TOP_THEMES = 3
+T = TypeVar("T", bound=ThemeFigure)
 
 
 def _at(as_of: datetime | None, now: datetime) -> datetime:
@@ -172,6 +179,10 @@ def alignment(
         groups = {
             r.value: _rating(cells.get(naming.belief(row.belief_id, r.value))) for r in Relationship
         }
+        stakeholders = {
+            g.value: _rating(cells.get(naming.belief_group(row.belief_id, g.value)))
+            for g in Stakeholder
+        }
         rows.append(
             BeliefAlignmentOut(
                 belief_id=row.belief_id,
@@ -181,6 +192,9 @@ def alignment(
                 others=_rating(cells.get(naming.belief(row.belief_id))),
                 gap=None if row.gap is None else round(float(row.gap), 2),
                 classification=row.classification,
+                stakeholder_groups=stakeholders
+                if period is None or period.table_version >= 2
+                else None,
                 relationships=groups,
             )
         )
@@ -195,32 +209,73 @@ def alignment(
 
 
 _REL_ORDER = {r.value: i for i, r in enumerate(Relationship)}
+_GROUP_ORDER = {g.value: i for i, g in enumerate(Stakeholder)}
 _KIND_ORDER = {k.value: i for i, k in enumerate(Kind)}
 
 
-def _themes(
-    cells: Mapping[str, Mapping[str, Any]], previous: Mapping[str, Mapping[str, Any]] | None
-) -> list[ThemeOut]:
-    out = []
+@dataclass(frozen=True)
+class _Shown:
+    """The shown theme cells of a period, by level."""
+
+    overall: list[OverallThemeOut]
+    stakeholder_groups: list[StakeholderThemeOut]
+    themes: list[ThemeOut]
+
+
+def _theme_fields(
+    name: str, stats: Mapping[str, Any], previous: Mapping[str, Mapping[str, Any]] | None
+) -> dict[str, Any]:
+    kind, _, key = naming.parse_theme(name)
+    before = previous.get(name) if previous is not None else None
+    count = int(stats["n"])
+    prev = int(before["n"]) if before is not None else None
+    return {
+        "key": key,
+        "label": str(stats["label"]),
+        "kind": Kind(kind),
+        "respondents": count,
+        "previous": prev,
+        "change": None if prev is None else count - prev,
+        "examples": list(stats.get("examples", [])),
+    }
+
+
+def _shown_themes(
+    cells: Mapping[str, Mapping[str, Any]],
+    previous: Mapping[str, Mapping[str, Any]] | None,
+    level: Literal["leader", "organization"],
+) -> _Shown:
+    shown = _Shown([], [], [])
     for name, stats in cells.items():
-        kind, relationship, key = naming.parse_theme(name)
-        before = previous.get(name) if previous is not None else None
-        count = int(stats["n"])
-        prev = int(before["n"]) if before is not None else None
-        out.append(
-            ThemeOut(
-                key=key,
-                label=str(stats["label"]),
-                kind=Kind(kind),
-                relationship=Relationship(relationship),
-                stakeholder=STAKEHOLDER[Relationship(relationship)],
-                respondents=count,
-                previous=prev,
-                change=None if prev is None else count - prev,
-                examples=list(stats.get("examples", [])),
+        _, scope, _ = naming.parse_theme(name)
+        fields = _theme_fields(name, stats, previous)
+        if scope == naming.ALL:
+            shown.overall.append(OverallThemeOut(**fields, level=level))
+        elif scope.startswith(naming.GROUP_SCOPE):
+            stakeholder = Stakeholder(scope.removeprefix(naming.GROUP_SCOPE))
+            shown.stakeholder_groups.append(
+                StakeholderThemeOut(**fields, level="stakeholder_group", stakeholder=stakeholder)
             )
+        else:
+            relationship = Relationship(scope)
+            shown.themes.append(
+                ThemeOut(
+                    **fields,
+                    level="relationship",
+                    relationship=relationship,
+                    stakeholder=STAKEHOLDER[relationship],
+                )
+            )
+    shown.overall.sort(key=lambda t: (_KIND_ORDER[t.kind.value], -t.respondents, t.key))
+    shown.stakeholder_groups.sort(
+        key=lambda t: (
+            _KIND_ORDER[t.kind.value],
+            _GROUP_ORDER[t.stakeholder.value],
+            -t.respondents,
+            t.key,
         )
-    out.sort(
+    )
+    shown.themes.sort(
         key=lambda t: (
             _KIND_ORDER[t.kind.value],
             _REL_ORDER[t.relationship.value],
@@ -228,7 +283,7 @@ def _themes(
             t.key,
         )
     )
-    return out
+    return shown
 
 
 def _themes_response(
@@ -241,6 +296,11 @@ def _themes_response(
     period = periods[0] if periods else None
     before = periods[1] if len(periods) > 1 else None
     settings = period.settings if period else version_at(schedule_of(org), t).settings
+    shown = _shown_themes(
+        cells[period.period_start] if period else {},
+        cells[before.period_start] if before else None,
+        "leader" if leader_id is not None else "organization",
+    )
     return Themes(
         leader_id=leader_id,
         as_of=t,
@@ -248,10 +308,9 @@ def _themes_response(
         closed_at=period.closed_at if period else None,
         previous_period=_ref(before) if before else None,
         min_comment_group_size=int(settings["min_comment_group_size"]),
-        themes=_themes(
-            cells[period.period_start] if period else {},
-            cells[before.period_start] if before else None,
-        ),
+        overall=shown.overall,
+        stakeholder_groups=shown.stakeholder_groups,
+        themes=shown.themes,
     )
 
 
@@ -271,19 +330,121 @@ def org_themes(
 ) -> Themes:
     t = _at(as_of, now)
     periods = latest_periods(session, org.org_id, t, 2)
-    starts = [p.period_start for p in periods]
-    cells: dict[datetime, dict[str, dict[str, Any]]] = {s: {} for s in starts}
-    if starts:
-        rows = session.execute(
-            select(InsightOrgCell.period_start, InsightOrgCell.cell, InsightOrgCell.stats).where(
-                InsightOrgCell.org_id == org.org_id,
-                InsightOrgCell.period_start.in_(starts),
-                InsightOrgCell.shown.is_(True),
+    cells = _org_cells(session, org.org_id, [p.period_start for p in periods], naming.THEME)
+    return _themes_response(org, None, t, periods, cells)
+
+
+def _org_cells(
+    session: Session, org_id: str, starts: Sequence[datetime], prefix: str
+) -> dict[datetime, dict[str, dict[str, Any]]]:
+    """period start → shown cell name → stats, for the organization's cells named
+    `prefix…`."""
+    found: dict[datetime, dict[str, dict[str, Any]]] = {s: {} for s in starts}
+    if not starts:
+        return found
+    rows = session.execute(
+        select(InsightOrgCell.period_start, InsightOrgCell.cell, InsightOrgCell.stats).where(
+            InsightOrgCell.org_id == org_id,
+            InsightOrgCell.cell.like(prefix + "%"),
+            InsightOrgCell.period_start.in_(starts),
+            InsightOrgCell.shown.is_(True),
+        )
+    )
+    for start, cell, stats in rows:
+        found.setdefault(_aware(start, starts), {})[cell] = stats
+    return found
+
+
+def _most_shared(themes: list[T]) -> list[T]:
+    return sorted(themes, key=lambda t: (-t.respondents, t.key))[:TOP_THEMES]
+
+
+def _connections(
+    cells: Mapping[str, Mapping[str, Any]], level: Literal["leader", "organization"]
+) -> list[ConnectionOut]:
+    """The connections among a period's shown cells; each group's count from its own shown
+    theme cell (none at the organization's level)."""
+    out = []
+    for name, stats in cells.items():
+        if not name.startswith(naming.CONNECTION):
+            continue
+        kind, key = naming.parse_connection(name)
+        groups = []
+        for group in stats["groups"]:
+            count = cells.get(naming.theme(kind, naming.group_scope(group), key))
+            groups.append(
+                ConnectionGroup(stakeholder=Stakeholder(group), suppressed=True)
+                if count is None
+                else ConnectionGroup(
+                    stakeholder=Stakeholder(group), suppressed=False, respondents=int(count["n"])
+                )
+            )
+        groups.sort(key=lambda g: _GROUP_ORDER[g.stakeholder.value])
+        out.append(
+            ConnectionOut(
+                key=key,
+                label=str(stats["label"]),
+                kind=Kind(kind),
+                level=level,
+                respondents=int(stats["n"]),
+                stakeholder_groups=groups,
             )
         )
-        for start, cell, stats in rows:
-            cells.setdefault(_aware(start, starts), {})[cell] = stats
-    return _themes_response(org, None, t, periods, cells)
+    out.sort(
+        key=lambda c: (
+            _KIND_ORDER[c.kind.value],
+            -len(c.stakeholder_groups),
+            -c.respondents,
+            c.key,
+        )
+    )
+    return out
+
+
+def _connections_response(
+    org: Organization,
+    leader_id: str | None,
+    t: datetime,
+    period: TrustPeriod | None,
+    cells: Mapping[str, Mapping[str, Any]],
+) -> Connections:
+    settings = period.settings if period else version_at(schedule_of(org), t).settings
+    return Connections(
+        leader_id=leader_id,
+        as_of=t,
+        period=_ref(period) if period else None,
+        closed_at=period.closed_at if period else None,
+        min_group_size=int(settings["min_group_size"]),
+        min_comment_group_size=int(settings["min_comment_group_size"]),
+        connections=_connections(cells, "leader" if leader_id is not None else "organization"),
+    )
+
+
+def leader_connections(
+    session: Session, org: Organization, leader_id: str, as_of: datetime | None, now: datetime
+) -> Connections:
+    t = _at(as_of, now)
+    get_person(session, org.org_id, leader_id)
+    periods = latest_periods(session, org.org_id, t, 1)
+    period = periods[0] if periods else None
+    cells: dict[str, dict[str, Any]] = {}
+    if period is not None:
+        start = [period.period_start]
+        for prefix in (naming.CONNECTION, naming.THEME):
+            cells |= _leader_cells(session, org.org_id, leader_id, start, prefix)[start[0]]
+    return _connections_response(org, leader_id, t, period, cells)
+
+
+def org_connections(
+    session: Session, org: Organization, as_of: datetime | None, now: datetime
+) -> Connections:
+    t = _at(as_of, now)
+    periods = latest_periods(session, org.org_id, t, 1)
+    period = periods[0] if periods else None
+    cells = (
+        _org_cells(session, org.org_id, [period.period_start], naming.CONNECTION) if period else {}
+    )
+    return _connections_response(org, None, t, period, cells[period.period_start] if period else {})
 
 
 def _belief_counts(session: Session, org_id: str, leader_id: str) -> BeliefCounts:
@@ -312,13 +473,12 @@ def journey(session: Session, org: Organization, leader_id: str, now: datetime) 
     gaps = [b for b in alignment(session, org, leader_id, None, now).beliefs if b.gap is not None][
         :TOP_GAPS
     ]
-    themes = leader_themes(session, org, leader_id, None, now).themes
-    top = []
+    themes = leader_themes(session, org, leader_id, None, now)
+    top: list[ThemeOut] = []
+    top_overall: list[OverallThemeOut] = []
     for kind in Kind:
-        ranked = sorted(
-            (t for t in themes if t.kind is kind), key=lambda t: (-t.respondents, t.key)
-        )
-        top += ranked[:TOP_THEMES]
+        top += _most_shared([t for t in themes.themes if t.kind is kind])
+        top_overall += _most_shared([t for t in themes.overall if t.kind is kind])
     open_period = score.open_period
     assert open_period is not None  # a read without as_of always has one
     return Journey(
@@ -340,4 +500,5 @@ def journey(session: Session, org: Organization, leader_id: str, now: datetime) 
         ),
         top_gaps=gaps,
         top_themes=top,
+        top_overall_themes=top_overall,
     )

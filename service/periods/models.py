@@ -1,8 +1,9 @@
 """The closed reporting periods of an organization.
 
 `TrustPeriod`: one row per closed period: its bounds, when it was closed, the settings it
-was computed with (the version in force at its start) and the prior `m` (mean of the
-leaders' shown overall `raw` in it). Written once when the period closes
+was computed with (the version in force at its start), the prior `m` (mean of the
+leaders' shown overall `raw` in it) and the version of the table's layout
+(`TABLE_VERSION`: 2 has the stakeholder groups). Written once when the period closes
 (`trust.closing`); the write path reads where the closed periods end (`periods.ledger`).
 """
 
@@ -11,10 +12,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKeyConstraint, Index
+from sqlalchemy import JSON, Float, ForeignKeyConstraint, Index, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db import Base, TenantMixin
+
+TABLE_VERSION = 2
 
 
 class TrustPeriod(TenantMixin, Base):
@@ -29,3 +32,5 @@ class TrustPeriod(TenantMixin, Base):
     closed_at: Mapped[datetime] = mapped_column()
     settings: Mapped[dict[str, Any]] = mapped_column(JSON)
     prior_mean: Mapped[float] = mapped_column(Float)
+    # 1: closed before stakeholder groups; 2: with `group:<stakeholder group>` cells
+    table_version: Mapped[int] = mapped_column(Integer, server_default="1")

@@ -25,7 +25,7 @@ from service.feedback.models import Feedback, FeedbackBeliefRating, TrustOpenCou
 from service.organizations.models import Organization
 from service.organizations.service import schedule_of
 from service.periods.calendar import Period, version_at
-from service.periods.models import TrustPeriod
+from service.periods.models import TABLE_VERSION, TrustPeriod
 from service.trust.models import TrustPeriodCell
 from service.trust.scoring import (
     ITEMS,
@@ -118,6 +118,7 @@ def freeze_period(session: Session, org: Organization, period: Period, now: date
             closed_at=now,
             settings=settings,
             prior_mean=shown_overall_prior(raws),
+            table_version=TABLE_VERSION,
         )
     )
     session.flush()

@@ -172,8 +172,23 @@ class TrustScore(Schema):
     overall: OverallFigure = Field(
         description="All counted respondents of the period.", examples=[FIGURE_EXAMPLE]
     )
+    stakeholder_groups: dict[str, Figure] | None = Field(
+        description="Per stakeholder group, between the relationships and the overall: "
+        "`employees` (direct reports, peers, the manager), `customers` (internal and "
+        'external), `suppliers` and `other`; hidden groups are `{"suppressed": true}`. '
+        "Null for a period closed before Calling computed stakeholder groups (its figures "
+        "stay as they were frozen).",
+        examples=[
+            {
+                "employees": FIGURE_EXAMPLE,
+                "customers": {"suppressed": True},
+                "suppliers": {"suppressed": True},
+                "other": {"suppressed": True},
+            }
+        ],
+    )
     relationships: dict[str, Figure] = Field(
-        description='Per relationship group; hidden groups are `{"suppressed": true}`.',
+        description='Per relationship; hidden relationships are `{"suppressed": true}`.',
         examples=[{"direct_report": FIGURE_EXAMPLE, "peer": {"suppressed": True}}],
     )
     trend: Trend = Field(

@@ -7,7 +7,7 @@ two closed periods with the leader's shown cells, in one statement each).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from service.errors import NotFound
 from service.feedback.models import TrustOpenCount
-from service.feedback.schemas import Relationship
+from service.feedback.schemas import Relationship, Stakeholder
 from service.organizations.models import Organization
 from service.organizations.service import schedule_of
 from service.people.models import Person
@@ -47,7 +47,7 @@ from service.trust.scoring import (
     params_of,
     stage,
 )
-from service.trust.tables import OVERALL, group_cell
+from service.trust.tables import OVERALL, group_cell, stakeholder_cell
 from service.types import Stage
 
 METHOD = (
@@ -69,13 +69,19 @@ METHOD = (
     "least min_group_size; two to min_group_size − 1 managers stay hidden. A follower is a "
     "respondent who answers want_to_follow ≥ 4 and leaned_on ≥ 4: they want to follow the "
     "leader and lean on them. Levels: overall is every counted respondent about the leader "
-    "in the period; relationships, those of one relationship; items, one item's mean over "
+    "in the period; stakeholder groups, those of one group (employees: direct reports, peers "
+    "and the manager; customers: internal and external customers; suppliers; other); "
+    "relationships, those of one relationship; items, one item's mean over "
     "the overall respondents; m is the organization's level. The trend compares with the "
     "latest earlier period in which the overall figure was shown."
 )
 
 HIDDEN = Figure(suppressed=True)
-TRUST_CELLS = or_(TrustPeriodCell.cell == OVERALL, TrustPeriodCell.cell.like("rel:%"))
+TRUST_CELLS = or_(
+    TrustPeriodCell.cell == OVERALL,
+    TrustPeriodCell.cell.like("rel:%"),
+    TrustPeriodCell.cell.like("group:%"),
+)
 
 
 def _figure(score: Score) -> Figure:
@@ -95,6 +101,7 @@ class Assembled:
     stage: Stage
     overall: OverallFigure
     relationships: dict[str, Figure]
+    stakeholder_groups: dict[str, Figure] | None  # None: a period closed before them
     score: float | None
 
 
@@ -102,6 +109,7 @@ NOTHING = Assembled(
     Stage.insufficient_data,
     OverallFigure(suppressed=True),
     {r.value: HIDDEN for r in Relationship},
+    {g.value: HIDDEN for g in Stakeholder},
     None,
 )
 
@@ -110,7 +118,7 @@ def assemble(period: TrustPeriod, cells: Mapping[str, Stats]) -> Assembled:
     """The figures of one leader's shown cells of one closed period."""
     overall = cells.get(OVERALL)
     if overall is None:
-        return NOTHING
+        return NOTHING if period.table_version >= 2 else replace(NOTHING, stakeholder_groups=None)
     params = params_of(period.settings)
     score = compute(overall, period.prior_mean, params)
     items = {
@@ -125,18 +133,17 @@ def assemble(period: TrustPeriod, cells: Mapping[str, Stats]) -> Assembled:
         )
         for item in ITEMS
     }
-    relationships = {
-        r.value: (
-            _figure(compute(cells[group_cell(r.value)], period.prior_mean, params))
-            if group_cell(r.value) in cells
-            else HIDDEN
-        )
-        for r in Relationship
-    }
+
+    def figure(cell: str) -> Figure:
+        return _figure(compute(cells[cell], period.prior_mean, params)) if cell in cells else HIDDEN
+
     return Assembled(
         Stage(stage(score, params)),
         OverallFigure(**_figure(score).model_dump(), items=items),
-        relationships,
+        {r.value: figure(group_cell(r.value)) for r in Relationship},
+        {g.value: figure(stakeholder_cell(g.value)) for g in Stakeholder}
+        if period.table_version >= 2
+        else None,
         score.score,
     )
 
@@ -289,6 +296,7 @@ def trust_score(
         stage=now_state.stage,
         overall=now_state.overall,
         relationships=now_state.relationships,
+        stakeholder_groups=now_state.stakeholder_groups,
         trend=Trend(
             period=_ref(before[0]) if before else None,
             stage=then_state.stage,

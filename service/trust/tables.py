@@ -2,9 +2,10 @@
 
 `period_table` takes the contributions of one period (every answer about any leader submitted
 in it, as they stood at its end) and returns, per leader, one `Cell` per figure the period
-can show: `overall`, `rel:<relationship>` and whatever further *cell families* add (the
-extension point: insights adds `belief:<id>` and `theme:<…>` families to `FAMILIES`). Each
-cell keeps its members (feedback ids; internal, never served) and its exact statistics.
+can show: `overall`, `group:<stakeholder group>` (`employees`: direct reports, peers and the
+manager; `customers`: internal and external; `suppliers`; `other`), `rel:<relationship>` and
+whatever further *cell families* add (the extension point). Each cell keeps its members
+(feedback ids; internal, never served) and its exact statistics.
 
 Counting: one voice per respondent per leader and period (the latest answer of each
 respondent key counts; an anonymous answer without a reference has its own key, the
@@ -34,6 +35,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from service.feedback.schemas import STAKEHOLDER, Relationship
 from service.trust.linear import small_vector_in_row_space
 from service.trust.scoring import ITEMS, Stats
 
@@ -42,6 +44,16 @@ OVERALL = "overall"
 
 def group_cell(relationship: str) -> str:
     return f"rel:{relationship}"
+
+
+def stakeholder_cell(group: str) -> str:
+    return f"group:{group}"
+
+
+def stakeholder_group_of(relationship: str) -> str:
+    """The stakeholder group (`employees`, `customers`, `suppliers`, `other`) of a
+    relationship."""
+    return STAKEHOLDER[Relationship(relationship)].value
 
 
 @dataclass(frozen=True)
@@ -117,8 +129,16 @@ def _by_relationship(cs: Sequence[Contribution]) -> dict[str, list[Contribution]
     return groups
 
 
+def _by_stakeholder_group(cs: Sequence[Contribution]) -> dict[str, list[Contribution]]:
+    groups: dict[str, list[Contribution]] = defaultdict(list)
+    for c in cs:
+        groups[stakeholder_cell(stakeholder_group_of(c.relationship))].append(c)
+    return groups
+
+
 FAMILIES: list[CellFamily] = [
     CellFamily(lambda cs: {OVERALL: list(cs)}, trust_summary, _k),
+    CellFamily(_by_stakeholder_group, trust_summary, _k),
     CellFamily(_by_relationship, trust_summary, _group),
 ]
 

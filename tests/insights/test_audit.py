@@ -43,7 +43,16 @@ from service.trust.models import TrustPeriodCell
 from tests.conftest import make_tenant
 from tests.trust.audit import known_one_by_one, leak
 from tests.trust.helpers import START, Clock
-from tests.trust.test_audit import ITEMS, LONE_MANAGERS, Answer, History, counted, steps
+from tests.trust.test_audit import (
+    A_REAL_CIRCLE,
+    GROUP_OF,
+    ITEMS,
+    LONE_MANAGERS,
+    Answer,
+    History,
+    counted,
+    steps,
+)
 
 TEXTS = (
     "Clearer priorities",
@@ -77,6 +86,7 @@ class InsightHistory(History):
     beliefs: dict[str, str] = field(default_factory=dict)
     text_gone: dict[str, datetime] = field(default_factory=dict)  # erased respondent's text
     shown: list[Shown] = field(default_factory=list)
+    connections: int = 0
 
     def answer(self, step: tuple[Any, ...]) -> None:
         _, leader_index, relationship, who, values = step
@@ -146,8 +156,17 @@ class InsightHistory(History):
                             naming.belief(belief["belief_id"], rel),
                             figure,
                         )
+                    for group, figure in (belief["stakeholder_groups"] or {}).items():
+                        self.keep(
+                            alignment["period"],
+                            leader,
+                            naming.belief_group(belief["belief_id"], group),
+                            figure,
+                        )
             self.keep_themes(self.get(f"/v1/leaders/{leader}/themes"), leader)
+            self.keep_connections(self.get(f"/v1/leaders/{leader}/connections"), leader)
         self.keep_themes(self.get("/v1/themes"), None)
+        self.keep_connections(self.get("/v1/connections"), None)
 
     def get(self, path: str) -> dict[str, Any]:
         r = self.client.get(path, headers=self.headers("read"))
@@ -165,7 +184,33 @@ class InsightHistory(History):
     def keep_themes(self, body: dict[str, Any], leader: str | None) -> None:
         for theme in body["themes"]:
             name = naming.theme(theme["kind"], theme["relationship"], theme["key"])
+            assert theme["level"] == "relationship"
             self.keep(body["period"], leader, name, {"respondents": theme["respondents"]})
+        for theme in body["stakeholder_groups"]:
+            scope = naming.group_scope(theme["stakeholder"])
+            assert theme["level"] == "stakeholder_group"
+            name = naming.theme(theme["kind"], scope, theme["key"])
+            self.keep(body["period"], leader, name, {"respondents": theme["respondents"]})
+        for theme in body["overall"]:
+            assert theme["level"] == ("leader" if leader else "organization")
+            name = naming.theme(theme["kind"], naming.ALL, theme["key"])
+            self.keep(body["period"], leader, name, {"respondents": theme["respondents"]})
+
+    def keep_connections(self, body: dict[str, Any], leader: str | None) -> None:
+        """A connection's figures are its whole circle's theme figure and each group's own
+        theme figure: audited as those cells."""
+        for c in body["connections"]:
+            whole = naming.theme(c["kind"], naming.ALL, c["key"])
+            self.keep(body["period"], leader, whole, {"respondents": c["respondents"]})
+            assert len(c["stakeholder_groups"]) >= 2
+            for group in c["stakeholder_groups"]:
+                scope = naming.group_scope(group["stakeholder"])
+                name = naming.theme(c["kind"], scope, c["key"])
+                figure = {k: v for k, v in group.items() if k != "stakeholder"}
+                if not figure["suppressed"]:
+                    figure = {"respondents": figure["respondents"]}
+                self.keep(body["period"], leader, name, figure)
+            self.connections += 1
 
 
 def columns(cell: str, members: frozenset[str]) -> frozenset[Hashable]:
@@ -219,16 +264,22 @@ def audit(history: InsightHistory) -> int:
             expected = {i: a for i, a in expected.items() if rating_of(a.values) is not None}
             if len(rest) == 2:
                 expected = {i: a for i, a in expected.items() if a.relationship == rest[1]}
+            group = f.cell[len(naming.BELIEF) :].split(":group:")
+            if len(group) == 2:
+                expected = {
+                    i: a for i, a in expected.items() if GROUP_OF[a.relationship] == group[1]
+                }
             assert members == set(expected), (f, sorted(members), sorted(expected))
             ratings = [rating_of(a.values) or 0 for a in expected.values()]
             assert f.shown["n"] == len(ratings)
             assert f.shown["mean"] == pytest.approx(sum(ratings) / len(ratings), abs=0.006)
         else:
-            kind, rel, theme = naming.parse_theme(f.cell)
+            kind, scope, theme = naming.parse_theme(f.cell)
             expected = {
                 i: a
                 for i, a in expected.items()
-                if a.relationship == rel
+                if scope
+                in (naming.ALL, a.relationship, naming.group_scope(GROUP_OF[a.relationship]))
                 and (i not in history.text_gone or history.text_gone[i] >= period.closed_at)
                 and theme in themes_of(text_of(a.values, kind))
             }
@@ -287,7 +338,7 @@ def client(settings: Settings, db: Engine) -> Iterator[TestClient]:
 def test_no_small_vector_in_the_span_of_everything_served_insights_included(
     client: TestClient, db: Engine, frozen: Clock, examples: int
 ) -> None:
-    totals = {"sets": 0, "histories": 0, "insight_figures": 0}
+    totals = {"sets": 0, "histories": 0, "insight_figures": 0, "levels": 0, "connections": 0}
 
     @hypothesis_settings(
         max_examples=examples,
@@ -296,6 +347,7 @@ def test_no_small_vector_in_the_span_of_everything_served_insights_included(
     )
     @given(history_steps=steps)
     @example(history_steps=LONE_MANAGERS)
+    @example(history_steps=A_REAL_CIRCLE)
     def check(history_steps: list[tuple[Any, ...]]) -> None:
         frozen.now = START
         tenant = make_tenant(db, "Audit")
@@ -326,9 +378,17 @@ def test_no_small_vector_in_the_span_of_everything_served_insights_included(
         history.run(("skip", 200))  # close whatever is still open
         totals["sets"] += audit(history)
         totals["insight_figures"] += len(history.shown)
+        totals["connections"] += history.connections
+        totals["levels"] += sum(
+            ":group:" in f.cell or naming.parse_theme(f.cell)[1] in (naming.ALL, "group.employees")
+            for f in history.shown
+            if f.cell.startswith(naming.THEME) or ":group:" in f.cell
+        )
         totals["histories"] += 1
 
     check()
     print(f"audit: {totals}")
     assert totals["histories"] >= examples
     assert totals["insight_figures"] > 0  # the audit saw belief and theme figures
+    assert totals["levels"] > 0  # among them stakeholder groups and whole circles
+    assert totals["connections"] > 0  # and connections

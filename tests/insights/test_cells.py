@@ -11,11 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service.insights import naming
-from service.insights.cells import InsightCell, belief_cells, partition_visible, theme_cells
+from service.insights.cells import InsightCell, belief_cells, nested_visible, theme_cells
 from service.insights.closing import insight_table
 from service.trust.linear import small_vector_in_row_space
 from service.trust.tables import Contribution, Rules, counted, period_table
-from tests.trust.audit import known_one_by_one
+from tests.trust.audit import known_one_by_one, leak
 
 T0 = datetime(2026, 1, 5, tzinfo=UTC)
 RULES = Rules(min_group_size=3, manager_group_minimum=3)
@@ -83,14 +83,52 @@ def test_mixing_attributed_answers_needs_enough_anonymous_ones() -> None:
 # ---------------------------------------------------------------- theme cells
 
 
-def test_partition_visible_hides_enough_to_protect_the_hidden_sum() -> None:
-    # A 6, B 5, C 2: C is under 5; total − A − B = C → hide B as well (then hidden = 7).
-    assert partition_visible({"A": (6, 6), "B": (5, 5), "C": (2, 2)}, 5) == {"A"}
-    assert partition_visible({"A": (6, 6), "B": (5, 5)}, 5) == {"A", "B"}
-    assert partition_visible({"A": (6, 6), "B": (5, 5), "C": (5, 5)}, 5) == {"A", "B", "C"}
-    # mixing: 5 respondents of whom 2 anonymous is withheld, and so is A (hidden sum 5, of
-    # them 2 anonymous)
-    assert partition_visible({"A": (6, 6), "B": (5, 2)}, 5) == frozenset()
+def test_nested_visible_keeps_every_private_part_empty_or_at_least_k() -> None:
+    # (the caller leaves out cells under the threshold: here B = f, g, h)
+    cells = {"all": frozenset("abcdefgh"), "A": frozenset("abcde")}
+    parent = {"all": None, "A": "all"}.get
+    # all − A = 3 (under 5): A hides
+    assert nested_visible(cells, parent, frozenset("abcdefgh"), 5) == {"all"}
+    # h is known one by one: all − A leaves f, g secret → still too few
+    assert nested_visible(cells, parent, frozenset("abcdefg"), 5) == {"all"}
+    # f, g, h all known: all − A is no secret at all
+    assert nested_visible(cells, parent, frozenset("abcde"), 5) == {"all", "A"}
+    # a parent missing from the cells (under the threshold): its own parent protects
+    deep = {"all": frozenset("abcdefghij"), "A1": frozenset("abcde")}
+    via = {"all": None, "A": "all", "A1": "A"}.get
+    assert nested_visible(deep, via, frozenset("abcdefghij"), 5) == {"all", "A1"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2), st.booleans()), max_size=30),
+    st.integers(3, 5),
+)
+def test_nested_visible_passes_the_audits_rank_test(
+    people: list[tuple[int, int, bool]], k: int
+) -> None:
+    """Random two-level hierarchies (organization ⊃ leader ⊃ group): what shows passes the
+    audit's independent rank test, and a cell only ever hides when it has to."""
+    cells: dict[tuple[int, ...], set[str]] = {}
+    secret = set()
+    for i, (leader, group, known) in enumerate(people):
+        for cell in [(), (leader,), (leader, group)]:
+            cells.setdefault(cell, set()).add(f"f{i}")
+        if not known:
+            secret.add(f"f{i}")
+    ordered = {
+        cell: frozenset(ids)
+        for cell, ids in sorted(cells.items(), key=lambda kv: (len(kv[0]), -len(kv[1]), kv[0]))
+        if len(ids) >= k
+    }
+    shown = nested_visible(ordered, lambda c: c[:-1] if c else None, frozenset(secret), k)
+    assert leak([ordered[c] for c in shown], secret, k) is None
+
+
+def cells_named(
+    pairs: list[tuple[Contribution, tuple[str, str | None]]], name: str
+) -> set[tuple[str | None, int, bool]]:
+    return {(c.leader_id, c.stats["n"], c.shown) for c in themes_of(pairs) if c.name == name}
 
 
 def said(
@@ -107,33 +145,71 @@ def themes_of(
     return theme_cells(contributions, texts, RULES, k)
 
 
+CLARITY = naming.theme("needs", "direct_report", "clarity")
+CLARITY_ALL = naming.theme("needs", naming.ALL, "clarity")
+
+
 def test_theme_counts_below_the_comment_threshold_are_absent() -> None:
     # L1: 6 direct reports want clearer priorities; L2: 4 (under 5: absent, not even stored).
     # org = 10; org − L1 would give L2's 4 → L1 is hidden too; the organization's 10 shows.
     pairs = [said(f"a{i}", "L1", f"Clearer priorities for team {i}") for i in range(6)]
     pairs += [said(f"b{i}", "L2", f"Clear priorities in area {i}") for i in range(4)]
-    clarity = naming.theme("needs", "direct_report", "clarity")
-    cells = [c for c in themes_of(pairs) if c.name == clarity]
-    assert {(c.leader_id, c.stats["n"], c.shown) for c in cells} == {
-        ("L1", 6, False),
-        (None, 10, True),
-    }
-    (org,) = [c for c in cells if c.leader_id is None]
+    assert cells_named(pairs, CLARITY) == {("L1", 6, False)}
+    assert cells_named(pairs, CLARITY_ALL) == {("L1", 6, False), (None, 10, True)}
+    (org,) = [c for c in themes_of(pairs) if c.name == CLARITY_ALL and c.leader_id is None]
     assert org.stats["examples"]  # ten respondents share it: short phrases
-    (l1,) = [c for c in cells if c.leader_id == "L1"]
+    (l1,) = [c for c in themes_of(pairs) if c.name == CLARITY and c.leader_id == "L1"]
     assert l1.stats["examples"] == []  # hidden: no text stored
-    # With L3's 5 more the hidden sum is still L2's 4 → the smallest shown (L3) is hidden
-    # too; then hidden = 9 and L1 shows.
+    # With L3's 5 more, org − L1 leaves 9: L1 shows (its circle, its employees and its
+    # direct reports are the same six); then org − L1 − L3 would leave L2's 4, so L3 hides.
     pairs += [said(f"c{i}", "L3", f"Clarity about goals {i}") for i in range(5)]
-    cells = [c for c in themes_of(pairs) if c.name == clarity]
-    assert {c.leader_id for c in cells if c.shown} == {None, "L1"}
+    assert cells_named(pairs, CLARITY) == {("L1", 6, True), ("L3", 5, False)}
+    assert cells_named(pairs, CLARITY_ALL) == {
+        (None, 15, True),
+        ("L1", 6, True),
+        ("L3", 5, False),
+    }
+
+
+def test_a_theme_of_the_whole_circle_shows_where_no_group_reaches_the_threshold() -> None:
+    """Issue 19: peers, suppliers and a customer need one shared forecast; none of their
+    groups reaches 5 alone, the leader's circle does."""
+    pairs = [said(f"p{i}", "L", "One shared forecast", "peer") for i in range(2)]
+    pairs += [
+        said(f"s{i}", "L", "Forecasts at least four weeks ahead", "supplier") for i in range(2)
+    ]
+    pairs += [said("c0", "L", "Gemensam prognos", "external_customer")]
+    delivery = [c for c in themes_of(pairs) if c.name.endswith(":delivery")]
+    assert {(c.leader_id, c.name, c.shown) for c in delivery} == {
+        ("L", naming.theme("needs", naming.ALL, "delivery"), True),
+        (None, naming.theme("needs", naming.ALL, "delivery"), True),  # the same five
+    }
+    (circle,) = [c for c in delivery if c.leader_id == "L"]
+    assert circle.stats["n"] == 5
+
+
+def test_a_stakeholder_group_shows_its_theme_and_its_small_relationships_stay_hidden() -> None:
+    # 3 direct reports and 2 peers (employees: 5) want clarity; 6 customers want delivery.
+    pairs = [said(f"d{i}", "L", "Clear goals please") for i in range(3)]
+    pairs += [said(f"p{i}", "L", "Clear goals", "peer") for i in range(2)]
+    pairs += [said(f"c{i}", "L", "Clear goals", "internal_customer") for i in range(5)]
+    cells = {(c.leader_id, c.name): c.shown for c in themes_of(pairs)}
+    employees = naming.theme("needs", naming.group_scope("employees"), "clarity")
+    customers = naming.theme("needs", naming.group_scope("customers"), "clarity")
+    # the whole circle (10) shows; employees (5) and customers (5) split it exactly
+    assert cells[("L", CLARITY_ALL)]
+    assert cells[("L", employees)] and cells[("L", customers)]
+    # internal customers are all the customers: the same five
+    assert cells[("L", naming.theme("needs", "internal_customer", "clarity"))]
+    assert ("L", CLARITY) not in cells  # 3 direct reports: absent
+    # the organization is this one leader: the same ten
+    assert cells[(None, CLARITY_ALL)]
 
 
 def test_example_phrases_are_short_and_never_a_whole_answer() -> None:
     pairs = [said(f"a{i}", "L1", "Clear priorities") for i in range(5)]
     pairs += [said("a9", "L1", "Clear priorities and less overtime please")]
-    clarity = naming.theme("needs", "direct_report", "clarity")
-    (cell,) = [c for c in themes_of(pairs) if c.name == clarity and c.leader_id]
+    (cell,) = [c for c in themes_of(pairs) if c.name == CLARITY and c.leader_id]
     assert cell.shown and cell.stats["n"] == 6
     assert "clear priorities" not in cell.stats["examples"]  # five people's whole answer
     assert all(len(e.split()) <= 2 for e in cell.stats["examples"])
@@ -152,7 +228,10 @@ TEXTS = (
 RAW = st.lists(
     st.tuples(
         st.sampled_from(["L1", "L2", "L3"]),
-        st.sampled_from(["direct_report"] * 3 + ["peer", "manager", "supplier"]),
+        st.sampled_from(
+            ["direct_report"] * 3
+            + ["peer", "manager", "internal_customer", "external_customer", "supplier"]
+        ),
         st.sampled_from([False, False, False, True]),  # attributed: mostly not
         st.integers(1, 5),
         st.integers(1, 5),

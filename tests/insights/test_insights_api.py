@@ -9,10 +9,12 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
+from service.insights.themes import themes_of
 from tests.conftest import Tenant
 from tests.insights.corpus import CORPUS
 from tests.insights.test_themes import EXPECTED_TOP
 from tests.trust.helpers import Clock, all_items, close, person
+from tests.trust.test_audit import GROUP_OF
 
 Q1 = {"start": "2026-01-01T00:00:00Z", "end": "2026-04-01T00:00:00Z"}
 AFTER_Q1 = datetime(2026, 4, 1, 0, 5, tzinfo=UTC)
@@ -117,18 +119,40 @@ def test_the_corpus_gives_the_expected_themes_through_the_api(
         assert theme["previous"] is None and theme["change"] is None
         assert 1 <= len(theme["examples"]) <= 3
         assert all(len(e.split()) <= 2 for e in theme["examples"])
+    # A relationship's theme that shows has the count read off the corpus by hand (it may
+    # hide where the levels above it would isolate fewer than 5 mentions).
     for key, expected in EXPECTED_TOP.items():
-        wanted = [(k, n) for k, n in expected if n >= 5]
-        assert shown.get(key, [])[: len(wanted)] == wanted, key
+        for theme, n in shown.get(key, []):
+            assert n == dict(expected).get(theme, n), (key, theme)
+    # Every level counts the respondents of its scope whose answer mentions the theme.
+    levels = [("relationship", t, {t["relationship"]}) for t in body["themes"]]
+    levels += [
+        ("stakeholder_group", t, {r for r, g in GROUP_OF.items() if g == t["stakeholder"]})
+        for t in body["stakeholder_groups"]
+    ]
+    levels += [("leader", t, set(GROUP_OF)) for t in body["overall"]]
+    for level, theme, relationships in levels:
+        assert theme["level"] == level
+        assert theme["respondents"] >= 5
+        mentions = {
+            a.respondent
+            for a in CORPUS
+            if a.relationship in relationships
+            and theme["key"] in themes_of((a.needs if theme["kind"] == "needs" else a.dreams) or "")
+        }
+        assert theme["respondents"] == len(mentions), theme
+    assert body["themes"] and body["stakeholder_groups"] and body["overall"]  # every level
     # Under 5 respondents a theme is absent: no count, no text.
     assert all(n >= 5 for themes in shown.values() for _, n in themes)
-    assert ("recognition", 4) not in shown[("needs", "direct_report")]
-    # One leader: the organization's themes are the same cells.
+    assert ("recognition", 4) not in shown.get(("needs", "direct_report"), [])
+    # One leader: the organization's themes are its circle's.
     org = get(client, tenant, "/v1/themes")
     assert org["leader_id"] is None
-    assert [(t["kind"], t["relationship"], t["key"], t["respondents"]) for t in org["themes"]] == [
-        (t["kind"], t["relationship"], t["key"], t["respondents"]) for t in body["themes"]
+    assert org["themes"] == [] and org["stakeholder_groups"] == []
+    assert [(t["kind"], t["key"], t["respondents"]) for t in org["overall"]] == [
+        (t["kind"], t["key"], t["respondents"]) for t in body["overall"]
     ]
+    assert {t["level"] for t in org["overall"]} == {"organization"}
 
 
 def test_a_theme_shared_by_four_shows_nothing_and_five_shows(
@@ -159,13 +183,16 @@ def test_a_theme_shared_by_four_shows_nothing_and_five_shows(
         )
     frozen.at(AFTER_Q1)
     close(db)
-    assert get(client, tenant, f"/v1/leaders/{few}/themes")["themes"] == []
+    nothing = {"overall": [], "stakeholder_groups": [], "themes": []}
+    few_body = get(client, tenant, f"/v1/leaders/{few}/themes")
+    assert {key: few_body[key] for key in nothing} == nothing
     # L2's 5 would show, but the organization's 9 minus L2's 5 would give L1's 4: the
-    # organization cell shows (9) and L2's is hidden as well.
-    assert get(client, tenant, f"/v1/leaders/{five}/themes")["themes"] == []
-    org = get(client, tenant, "/v1/themes")["themes"]
+    # organization cell shows (9) and L2's is hidden as well, at every level.
+    five_body = get(client, tenant, f"/v1/leaders/{five}/themes")
+    assert {key: five_body[key] for key in nothing} == nothing
+    org = get(client, tenant, "/v1/themes")["overall"]
     clarity = [t for t in org if t["key"] == "clarity"]
-    assert [(t["relationship"], t["respondents"]) for t in clarity] == [("peer", 9)]
+    assert [(t["level"], t["respondents"]) for t in clarity] == [("organization", 9)]
     assert "clearer priorities" in clarity[0]["examples"]
 
 

@@ -47,7 +47,12 @@ from tests.trust.audit import known_one_by_one, leak
 from tests.trust.helpers import START, Clock, all_items, close
 
 ITEMS = ("trust", "greater_good", "want_to_follow", "leaned_on")
-RELATIONSHIPS = ("direct_report", "peer", "manager")
+RELATIONSHIPS = ("direct_report", "peer", "manager", "internal_customer", "external_customer")
+RELATIONSHIPS += ("supplier",)
+# The stakeholder groups as this test reads DOMAIN.md and issue 19.
+GROUP_OF = {"direct_report": "employees", "peer": "employees", "manager": "employees"}
+GROUP_OF |= {"internal_customer": "customers", "external_customer": "customers"}
+GROUP_OF |= {"supplier": "suppliers", "other": "other"}
 # a*: attributed people; None: anonymous without a reference (each answer its own voice)
 RESPONDENTS = ("r0", "r1", "r2", "r3", "r4", "r5", "r6", None, None, "a0", "a1", "a2")
 
@@ -118,6 +123,21 @@ LONE_MANAGERS = [
         ],
     ),
     ("skip", 95),  # their period closes and is read while it is the latest
+]
+
+
+# Drawn on purpose (issue 19): a leader's whole circle, where the customers and suppliers
+# show as groups and each customer relationship (2) is too small; then a customer leaves.
+_CIRCLE = [("direct_report", f"r{i}", (4, 4, 5, 4)) for i in range(4)]
+_CIRCLE += [("peer", None, (3, 4, 3, 3))] * 3
+_CIRCLE += [("internal_customer", None, (5, 5, 5, 4))] * 2
+_CIRCLE += [("external_customer", "r4", (2, 3, 2, 2)), ("external_customer", "r5", (3, 3, 3, 3))]
+_CIRCLE += [("supplier", None, (4, 3, 4, 4))] * 3
+A_REAL_CIRCLE = [
+    ("burst", 0, _CIRCLE),
+    ("skip", 95),
+    ("burst", 0, [c for c in _CIRCLE if c[1] != "r5"]),
+    ("skip", 95),
 ]
 
 
@@ -278,6 +298,8 @@ class History:
             self.collect(body["period"], leader, "overall", body["overall"], prior, items=True)
             for relationship, figure in body["relationships"].items():
                 self.collect(body["period"], leader, f"rel:{relationship}", figure, prior)
+            for group, figure in (body["stakeholder_groups"] or {}).items():
+                self.collect(body["period"], leader, f"group:{group}", figure, prior)
         if body["trend"]["period"] is not None:
             self.collect(body["trend"]["period"], leader, "overall", body["trend"]["overall"])
         return body
@@ -397,9 +419,14 @@ def audit(history: History) -> int:
             )  # not gone before the close
         )
         expected = counted(in_period, period.period_end)
-        if f.cell != "overall":
+        if f.cell.startswith("rel:"):
             relationship = f.cell.removeprefix("rel:")
             expected = {i: a for i, a in expected.items() if a.relationship == relationship}
+        elif f.cell.startswith("group:"):
+            group = f.cell.removeprefix("group:")
+            expected = {i: a for i, a in expected.items() if GROUP_OF[a.relationship] == group}
+        else:
+            assert f.cell == "overall", f
         assert members == set(expected), (f, sorted(members), sorted(expected))
         # 2. The numbers served are the set's numbers.
         m = priors[f.period]
@@ -461,7 +488,16 @@ def replay_as_of(history: History) -> None:
     for moment, leader, live in history.live_reads:
         then = history.read_score(leader, as_of=moment.isoformat())
         assert then["open_period"] is None
-        for key in ("period", "closed_at", "stage", "overall", "relationships", "trend", "method"):
+        for key in (
+            "period",
+            "closed_at",
+            "stage",
+            "overall",
+            "stakeholder_groups",
+            "relationships",
+            "trend",
+            "method",
+        ):
             assert then[key] == live[key], (moment, key)
 
 
@@ -477,7 +513,7 @@ def client(settings: Settings, db: Engine) -> Iterator[TestClient]:
 def test_no_small_vector_in_the_span_of_everything_served(
     client: TestClient, db: Engine, frozen: Clock, examples: int
 ) -> None:
-    totals = {"sets": 0, "histories": 0}
+    totals = {"sets": 0, "histories": 0, "group_figures": 0}
 
     @hypothesis_settings(
         max_examples=examples,
@@ -486,6 +522,7 @@ def test_no_small_vector_in_the_span_of_everything_served(
     )
     @given(history_steps=steps)
     @example(history_steps=LONE_MANAGERS)
+    @example(history_steps=A_REAL_CIRCLE)
     def check(history_steps: list[tuple[Any, ...]]) -> None:
         frozen.now = START
         tenant = make_tenant(db, "Audit")
@@ -508,11 +545,13 @@ def test_no_small_vector_in_the_span_of_everything_served(
         replay_as_of(history)
         totals["sets"] += audit(history)
         totals["histories"] += 1
+        totals["group_figures"] += sum(f.cell.startswith("group:") for f in history.figures)
 
     check()
     print(f"audit: {totals}")
     assert totals["histories"] >= examples
     assert totals["sets"] > 0  # the audit saw figures, not only suppressed cells
+    assert totals["group_figures"] > 0  # and stakeholder groups among them
 
 
 def test_all_items_helper_matches_the_four_items() -> None:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from service.feedback.schemas import Relationship
 from service.trust.scoring import ITEMS, Stats
 from service.trust.tables import (
     OVERALL,
@@ -22,6 +23,7 @@ from service.trust.tables import (
 from tests.trust.audit import known_one_by_one, leak
 
 PROPS = settings(max_examples=200, deadline=None)
+EMPLOYEES, PEERS = "group:employees", "rel:peer"
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
@@ -61,9 +63,16 @@ def test_latest_answer_of_each_respondent_counts_and_partial_answers_do_not() ->
 
 def test_disjoint_groups_of_three_show_and_a_lone_one_hides_its_neighbour() -> None:
     rows = [c(f"d{i}", "direct_report") for i in range(3)] + [c(f"p{i}") for i in range(3)]
-    assert shown(leader_table(counted(rows), Rules())) == {OVERALL, "rel:direct_report", "rel:peer"}
-    # One supplier more: overall − direct reports − peers would isolate them, so the smaller
-    # of the two groups (ties by name: direct_report) is left out as well.
+    # employees: the same six as overall, so the same figure
+    assert shown(leader_table(counted(rows), Rules())) == {
+        OVERALL,
+        EMPLOYEES,
+        "rel:direct_report",
+        "rel:peer",
+    }
+    # One supplier more: overall − employees would isolate them, and so would overall −
+    # direct reports − peers, so the employees and the smaller of the two relationships (ties
+    # by name: direct_report) are left out as well.
     table = leader_table(counted([*rows, c("s0", "supplier")]), Rules())
     assert shown(table) == {OVERALL, "rel:direct_report"} or shown(table) == {OVERALL, "rel:peer"}
     assert "rel:supplier" not in shown(table)
@@ -72,18 +81,46 @@ def test_disjoint_groups_of_three_show_and_a_lone_one_hides_its_neighbour() -> N
 def test_mixed_cells_need_min_group_size_anonymous_respondents() -> None:
     rows = [c(f"a{i}", attributed=True) for i in range(3)] + [c("x0"), c("x1")]
     assert shown(leader_table(counted(rows), Rules())) == set()
-    assert shown(leader_table(counted([*rows, c("x2")]), Rules())) == {OVERALL, "rel:peer"}
+    assert shown(leader_table(counted([*rows, c("x2")]), Rules())) == {OVERALL, EMPLOYEES, PEERS}
     # All attributed: an admin reads them anyway; the figure reveals nothing anonymous.
     only_attributed = [c(f"a{i}", attributed=True) for i in range(3)]
-    assert shown(leader_table(counted(only_attributed), Rules())) == {OVERALL, "rel:peer"}
+    assert shown(leader_table(counted(only_attributed), Rules())) == {OVERALL, EMPLOYEES, PEERS}
 
 
 def test_a_lone_manager_shows_when_the_setting_allows_it() -> None:
     rows = [c("m0", "manager")] + [c(f"p{i}") for i in range(3)]
-    # Without it: overall − peers would isolate the manager, so the peers hide too.
-    assert shown(leader_table(counted(rows), Rules(3, 3))) == {OVERALL}
+    # Without it: overall − peers would isolate the manager, so the peers hide too (the
+    # employees are the same four as overall).
+    assert shown(leader_table(counted(rows), Rules(3, 3))) == {OVERALL, EMPLOYEES}
     lone = leader_table(counted(rows), Rules(3, 1))
-    assert shown(lone) == {OVERALL, "rel:manager", "rel:peer"}
+    assert shown(lone) == {OVERALL, EMPLOYEES, "rel:manager", PEERS}
+
+
+def test_a_real_circle_shows_its_stakeholder_groups_and_hides_the_small_relationships() -> None:
+    """Issue 19: 4 direct reports, 3 peers, 2 internal and 2 external customers, 3
+    suppliers. The customers show as a group; each customer relationship (2) stays hidden,
+    and no subtraction across the levels recovers one."""
+    circle = [("direct_report", 4), ("peer", 3), ("internal_customer", 2)]
+    circle += [("external_customer", 2), ("supplier", 3)]
+    rows = [c(f"{rel}{i}", rel) for rel, n in circle for i in range(n)]
+    table = leader_table(counted(rows), Rules())
+    assert shown(table) == {
+        OVERALL,
+        EMPLOYEES,
+        "group:customers",
+        "group:suppliers",
+        "rel:direct_report",
+        PEERS,
+        "rel:supplier",
+    }
+    assert table["group:customers"].members == {
+        "internal_customer0",
+        "internal_customer1",
+        "external_customer0",
+        "external_customer1",
+    }
+    served = [cell.members for cell in table.values() if cell.shown]
+    assert leak(served, {x.feedback_id for x in rows}, 3) is None
 
 
 def test_stats_are_those_of_the_members() -> None:
@@ -125,7 +162,7 @@ contributions = st.lists(
             at=at,
         ),
         st.integers(0, 10**6),
-        st.sampled_from(["manager", "direct_report", "peer", "supplier"]),
+        st.sampled_from([r.value for r in Relationship]),
         st.one_of(st.none(), st.integers(0, 8)),
         st.integers(1, 5),
         st.booleans(),

@@ -13,7 +13,7 @@ from service.api.session import SessionDep
 from service.db import utcnow
 from service.ids import id_pattern
 from service.insights import service
-from service.insights.schemas import Alignment, Journey, Themes
+from service.insights.schemas import Alignment, Connections, Journey, Themes
 from service.organizations.service import get_organization
 from service.types import AwareDatetime
 
@@ -67,7 +67,8 @@ def get_alignment(
     "/leaders/{leader_id:per_id}/themes",
     operation_id="get_leader_themes",
     summary="Themes in what the people around a leader need and dream of",
-    description="Per kind (`needs`, `dreams`) and relationship: the themes shared by at "
+    description="Per kind (`needs`, `dreams`), at every level — the leader's whole circle "
+    "(`overall`), each stakeholder group and each relationship: the themes shared by at "
     "least `min_comment_group_size` respondents, with their count of distinct respondents, "
     "the change against the period before and a few short phrases (never a whole answer). "
     "Extraction is deterministic: Unicode-normalised words, English or Swedish per answer, "
@@ -86,13 +87,48 @@ def get_leader_themes(
     "/themes",
     operation_id="get_organization_themes",
     summary="Themes across the organization",
-    description="The same as a leader's themes, over the answers about every leader: each "
-    "respondent counts once per leader they answered about." + _CLOSED,
+    description="The same as a leader's themes, over the answers about every leader (each "
+    "respondent counts once per leader they answered about), at the organization's level "
+    "(`overall`)." + _CLOSED,
     responses=READ,
 )
 def get_organization_themes(principal: Reader, session: SessionDep, as_of: AsOf = None) -> Themes:
     org = get_organization(session, principal.org_id)
     return service.org_themes(session, org, as_of, utcnow())
+
+
+@router.get(
+    "/leaders/{leader_id:per_id}/connections",
+    operation_id="get_leader_connections",
+    summary="Themes that several of a leader's stakeholder groups share",
+    description='The article\'s "opportunities and connections": each theme of the '
+    "leader's whole circle that shows and that at least `min_group_size` respondents of "
+    "each of two or more stakeholder groups (employees, customers, suppliers, other) "
+    "mention, with the circle's count and each group's count where that group's theme "
+    "figure shows. Computed when the period closed." + _CLOSED,
+    responses=READ,
+)
+def get_leader_connections(
+    principal: Reader, session: SessionDep, leader_id: LeaderIdPath, as_of: AsOf = None
+) -> Connections:
+    org = get_organization(session, principal.org_id)
+    return service.leader_connections(session, org, leader_id, as_of, utcnow())
+
+
+@router.get(
+    "/connections",
+    operation_id="get_organization_connections",
+    summary="Themes that several stakeholder groups share across the organization",
+    description="The same as a leader's connections, over the answers about every leader "
+    "(each respondent counts once per leader they answered about); groups' counts are not "
+    "shown at this level." + _CLOSED,
+    responses=READ,
+)
+def get_organization_connections(
+    principal: Reader, session: SessionDep, as_of: AsOf = None
+) -> Connections:
+    org = get_organization(session, principal.org_id)
+    return service.org_connections(session, org, as_of, utcnow())
 
 
 @router.get(
