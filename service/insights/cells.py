@@ -11,6 +11,8 @@ Next to the trust cells (`service.trust.tables`), a period's table holds for eac
   leader's whole circle (`all`);
 
 and for the organization the theme cells over every leader's circle (`all`); and, for both,
+`answered:<kind>:<scope>`: who answered `needs` (or `dreams`) at all in a scope, with how
+many of its themes stayed under the threshold; and
 `connection:<kind>:<key>`: a theme of the whole circle that shows and that at least
 `min_group_size` respondents of each of two or more stakeholder groups mention (the
 article's "opportunities and connections"; its members and count are the whole circle's).
@@ -156,12 +158,7 @@ def theme_cells(
     blocks: dict[tuple[str, str], dict[Scope, set[str]]] = {}
     said: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}
     for c in contributions:
-        scopes: list[Scope] = [
-            (None, naming.ALL),
-            (c.leader_id, naming.ALL),
-            (c.leader_id, naming.group_scope(stakeholder_group_of(c.relationship))),
-            (c.leader_id, c.relationship),
-        ]
+        scopes = _scopes(c)
         for kind, text in zip(KINDS, texts.get(c.feedback_id, (None, None)), strict=True):
             if not text:
                 continue
@@ -170,7 +167,7 @@ def theme_cells(
                 block = blocks.setdefault((kind, theme), {})
                 for where in scopes:
                     block.setdefault(where, set()).add(c.feedback_id)
-    cells: list[InsightCell] = []
+    cells = _answered_cells(contributions, texts, blocks, secret, rules.min_group_size, k)
     for (kind, theme), block in sorted(blocks.items()):
         label = extraction.label(theme)
         stored = {
@@ -185,6 +182,55 @@ def theme_cells(
             cells.append(InsightCell(leader, naming.theme(kind, scope, theme), ids, stats, shown))
         cells += _connections(kind, theme, label, block, visible, rules.min_group_size)
     return cells
+
+
+def _answered_cells(
+    contributions: Sequence[Contribution],
+    texts: Texts,
+    blocks: Mapping[tuple[str, str], Mapping[Scope, set[str]]],
+    secret: frozenset[str],
+    min_group_size: int,
+    min_comment_group_size: int,
+) -> list[InsightCell]:
+    """`answered:<kind>:<scope>`: the respondents of a scope who answered `needs` (or
+    `dreams`) at all, with how many themes of that scope stayed under
+    `min_comment_group_size`; over at least `min_group_size` respondents, a hierarchy of
+    its own (the variables: who answered) protected as the theme cells are."""
+    answered: dict[str, dict[Scope, set[str]]] = {kind: {} for kind in KINDS}
+    for c in contributions:
+        for kind, text in zip(KINDS, texts.get(c.feedback_id, (None, None)), strict=True):
+            if text:
+                for where in _scopes(c):
+                    answered[kind].setdefault(where, set()).add(c.feedback_id)
+    below: dict[tuple[str, Scope], int] = {}
+    for (kind, _), block in blocks.items():
+        for where, mentions in block.items():
+            if len(mentions) < min_comment_group_size:
+                below[kind, where] = below.get((kind, where), 0) + 1
+    cells: list[InsightCell] = []
+    for kind in KINDS:
+        stored = {
+            where: frozenset(ids)
+            for where, ids in sorted(answered[kind].items(), key=_scope_order)
+            if len(ids) >= min_group_size
+        }
+        visible = nested_visible(stored, _parent_scope, secret, min_group_size)
+        for (leader, scope), members in stored.items():
+            stats = {"n": len(members), "below": below.get((kind, (leader, scope)), 0)}
+            name = naming.answered(kind, scope)
+            cells.append(InsightCell(leader, name, members, stats, (leader, scope) in visible))
+    return cells
+
+
+def _scopes(c: Contribution) -> list[Scope]:
+    """Every cell an answer counts in: the organization's, the leader's whole circle, its
+    stakeholder group and its relationship."""
+    return [
+        (None, naming.ALL),
+        (c.leader_id, naming.ALL),
+        (c.leader_id, naming.group_scope(stakeholder_group_of(c.relationship))),
+        (c.leader_id, c.relationship),
+    ]
 
 
 def _connections(

@@ -9,7 +9,8 @@
   `all` (the leader's whole circle; in the organization's table, every leader's). Theme
   keys may themselves hold `:`, as in `term:roadmap`;
 - `connection:<kind>:<theme key>`: a theme of the whole circle that two or more stakeholder
-  groups share.
+  groups share;
+- `answered:<kind>:<scope>`: the respondents of a scope who answered `needs` (or `dreams`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 BELIEF = "belief:"
 THEME = "theme:"
 CONNECTION = "connection:"
+ANSWERED = "answered:"
 ALL = "all"  # a theme cell's scope: the leader's whole circle, or the organization
 GROUP_SCOPE = "group."  # a theme cell's scope `group.<stakeholder group>`
 
@@ -37,6 +39,10 @@ def belief_group(belief_id: str, group: str) -> str:
 
 def theme(kind: str, scope: str, key: str) -> str:
     return f"{THEME}{kind}:{scope}:{key}"
+
+
+def answered(kind: str, scope: str) -> str:
+    return f"{ANSWERED}{kind}:{scope}"
 
 
 def connection(kind: str, key: str) -> str:

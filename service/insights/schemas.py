@@ -260,6 +260,36 @@ _OVERALL_THEME_EXAMPLE = {
 }
 
 
+class AnsweredOut(OmitNone):
+    """How many respondents of one level answered `needs` (or `dreams`) at all, and how many
+    themes stayed under the threshold there. Shown over at least `min_group_size`
+    respondents, protected like every figure; `{"kind": …, "level": …, "suppressed": true}`
+    otherwise (none answered included)."""
+
+    kind: Kind = Field(description="`needs` or `dreams`.", examples=["needs"])
+    level: Literal["relationship", "stakeholder_group", "leader", "organization"] = Field(
+        description="The level of the figure.", examples=["stakeholder_group"]
+    )
+    stakeholder: Stakeholder | None = Field(
+        None,
+        description="The stakeholder group (its level and the relationship's).",
+        examples=["customers"],
+    )
+    relationship: Relationship | None = Field(
+        None, description="The relationship (its level only).", examples=["external_customer"]
+    )
+    suppressed: bool = Field(description="True when hidden for privacy.", examples=[False])
+    respondents: Count | None = Field(
+        None, description="Respondents who answered (any text).", examples=[4]
+    )
+    themes_below_threshold: Count | None = Field(
+        None,
+        description="Themes mentioned there by fewer than `min_comment_group_size` "
+        "respondents (not shown).",
+        examples=[3],
+    )
+
+
 class Themes(Schema):
     """Themes in what people need and dream of, for one closed period."""
 
@@ -290,6 +320,31 @@ class Themes(Schema):
         description="Shown themes per stakeholder group (the leader's only), needs first, "
         "then by group, most respondents first.",
         examples=[[_STAKEHOLDER_THEME_EXAMPLE]],
+    )
+    answered: list[AnsweredOut] = Field(
+        max_length=2 * (2 + len(Stakeholder) + len(Relationship)),
+        description="Per kind and level (the whole circle, each stakeholder group, each "
+        "relationship; the organization's: its whole), how many respondents answered and "
+        "how many themes stayed under the threshold. Empty for a period closed before "
+        "Calling counted them.",
+        examples=[
+            [
+                {
+                    "kind": "needs",
+                    "level": "leader",
+                    "suppressed": False,
+                    "respondents": 14,
+                    "themes_below_threshold": 9,
+                },
+                {
+                    "kind": "needs",
+                    "level": "relationship",
+                    "stakeholder": "customers",
+                    "relationship": "external_customer",
+                    "suppressed": True,
+                },
+            ]
+        ],
     )
     themes: list[ThemeOut] = Field(
         max_length=MAX_THEMES,

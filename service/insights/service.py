@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from service.beliefs.models import Belief
@@ -21,6 +21,7 @@ from service.insights.alignment import BeliefInput, OthersRating, align
 from service.insights.models import InsightOrgCell
 from service.insights.schemas import (
     Alignment,
+    AnsweredOut,
     BeliefAlignmentOut,
     BeliefCounts,
     ConnectionGroup,
@@ -79,9 +80,14 @@ def latest_periods(session: Session, org_id: str, t: datetime, limit: int) -> li
 
 
 def _leader_cells(
-    session: Session, org_id: str, leader_id: str, starts: Sequence[datetime], prefix: str
+    session: Session,
+    org_id: str,
+    leader_id: str,
+    starts: Sequence[datetime],
+    *prefixes: str,
 ) -> dict[datetime, dict[str, dict[str, Any]]]:
-    """period start → shown cell name → stats, for the leader's cells named `prefix…`."""
+    """period start → shown cell name → stats, for the leader's cells named `prefix…` (one
+    statement)."""
     found: dict[datetime, dict[str, dict[str, Any]]] = {s: {} for s in starts}
     if not starts:
         return found
@@ -89,7 +95,7 @@ def _leader_cells(
         select(TrustPeriodCell.period_start, TrustPeriodCell.cell, TrustPeriodCell.stats).where(
             TrustPeriodCell.org_id == org_id,
             TrustPeriodCell.leader_id == leader_id,
-            TrustPeriodCell.cell.like(prefix + "%"),
+            or_(*(TrustPeriodCell.cell.like(prefix + "%") for prefix in prefixes)),
             TrustPeriodCell.period_start.in_(starts),
             TrustPeriodCell.shown.is_(True),
         )
@@ -247,6 +253,8 @@ def _shown_themes(
 ) -> _Shown:
     shown = _Shown([], [], [])
     for name, stats in cells.items():
+        if not name.startswith(naming.THEME):
+            continue
         _, scope, _ = naming.parse_theme(name)
         fields = _theme_fields(name, stats, previous)
         if scope == naming.ALL:
@@ -286,6 +294,38 @@ def _shown_themes(
     return shown
 
 
+def _answered(cells: Mapping[str, Mapping[str, Any]], organization: bool) -> list[AnsweredOut]:
+    """Every level's count of respondents who answered, suppressed where it is not shown."""
+    levels: list[tuple[str, dict[str, Any]]] = [
+        (naming.ALL, {"level": "organization" if organization else "leader"})
+    ]
+    if not organization:
+        levels += [
+            (naming.group_scope(g.value), {"level": "stakeholder_group", "stakeholder": g})
+            for g in Stakeholder
+        ]
+        levels += [
+            (r.value, {"level": "relationship", "stakeholder": STAKEHOLDER[r], "relationship": r})
+            for r in Relationship
+        ]
+    out = []
+    for kind in Kind:
+        for scope, where in levels:
+            stats = cells.get(naming.answered(kind.value, scope))
+            out.append(
+                AnsweredOut(kind=kind, suppressed=True, **where)
+                if stats is None
+                else AnsweredOut(
+                    kind=kind,
+                    suppressed=False,
+                    respondents=int(stats["n"]),
+                    themes_below_threshold=int(stats["below"]),
+                    **where,
+                )
+            )
+    return out
+
+
 def _themes_response(
     org: Organization,
     leader_id: str | None,
@@ -308,6 +348,9 @@ def _themes_response(
         closed_at=period.closed_at if period else None,
         previous_period=_ref(before) if before else None,
         min_comment_group_size=int(settings["min_comment_group_size"]),
+        answered=_answered(cells[period.period_start], leader_id is None)
+        if period is not None and period.table_version >= 2
+        else [],
         overall=shown.overall,
         stakeholder_groups=shown.stakeholder_groups,
         themes=shown.themes,
@@ -321,7 +364,7 @@ def leader_themes(
     get_person(session, org.org_id, leader_id)
     periods = latest_periods(session, org.org_id, t, 2)
     starts = [p.period_start for p in periods]
-    cells = _leader_cells(session, org.org_id, leader_id, starts, naming.THEME)
+    cells = _leader_cells(session, org.org_id, leader_id, starts, naming.THEME, naming.ANSWERED)
     return _themes_response(org, leader_id, t, periods, cells)
 
 
@@ -330,22 +373,23 @@ def org_themes(
 ) -> Themes:
     t = _at(as_of, now)
     periods = latest_periods(session, org.org_id, t, 2)
-    cells = _org_cells(session, org.org_id, [p.period_start for p in periods], naming.THEME)
+    starts = [p.period_start for p in periods]
+    cells = _org_cells(session, org.org_id, starts, naming.THEME, naming.ANSWERED)
     return _themes_response(org, None, t, periods, cells)
 
 
 def _org_cells(
-    session: Session, org_id: str, starts: Sequence[datetime], prefix: str
+    session: Session, org_id: str, starts: Sequence[datetime], *prefixes: str
 ) -> dict[datetime, dict[str, dict[str, Any]]]:
     """period start → shown cell name → stats, for the organization's cells named
-    `prefix…`."""
+    `prefix…` (one statement)."""
     found: dict[datetime, dict[str, dict[str, Any]]] = {s: {} for s in starts}
     if not starts:
         return found
     rows = session.execute(
         select(InsightOrgCell.period_start, InsightOrgCell.cell, InsightOrgCell.stats).where(
             InsightOrgCell.org_id == org_id,
-            InsightOrgCell.cell.like(prefix + "%"),
+            or_(*(InsightOrgCell.cell.like(prefix + "%") for prefix in prefixes)),
             InsightOrgCell.period_start.in_(starts),
             InsightOrgCell.shown.is_(True),
         )
@@ -430,8 +474,8 @@ def leader_connections(
     cells: dict[str, dict[str, Any]] = {}
     if period is not None:
         start = [period.period_start]
-        for prefix in (naming.CONNECTION, naming.THEME):
-            cells |= _leader_cells(session, org.org_id, leader_id, start, prefix)[start[0]]
+        prefixes = (naming.CONNECTION, naming.THEME)
+        cells = _leader_cells(session, org.org_id, leader_id, start, *prefixes)[start[0]]
     return _connections_response(org, leader_id, t, period, cells)
 
 

@@ -235,6 +235,7 @@ def tokenise(text: str) -> list[str]:
     return [w for w in _WORD.findall(text) if any(c.isalpha() for c in w)]
 
 
+@lru_cache(maxsize=8192)
 def detect_language(text: str) -> str:
     """`en` or `sv` for one answer (DEFAULT_LANGUAGE when neither is recognised)."""
     if not tokenise(normalise(text)):
@@ -390,10 +391,15 @@ def phrases_of(text: str) -> dict[str, set[str]]:
     """Theme key → short phrases of this answer: the theme's word joined to the content word
     just before it (else just after it), at most PHRASE_WORDS words, and never the whole
     answer (an answer of PHRASE_WORDS words or fewer gives no phrase at all)."""
+    return {theme: set(phrases) for theme, phrases in _phrases(text).items()}
+
+
+@lru_cache(maxsize=8192)
+def _phrases(text: str) -> Mapping[str, frozenset[str]]:
     words = terms(text)
     found: dict[str, set[str]] = {}
     if len(words) <= PHRASE_WORDS:
-        return found
+        return {}
     for i, term in enumerate(words):
         if term.theme is None:
             continue
@@ -405,7 +411,7 @@ def phrases_of(text: str) -> dict[str, set[str]]:
         else:
             phrase = (term.word,)
         found.setdefault(term.theme, set()).add(" ".join(phrase))
-    return found
+    return {theme: frozenset(phrases) for theme, phrases in found.items()}
 
 
 def _in_both_languages(ranked: list[str], language: Mapping[str, str]) -> tuple[str, ...]:
@@ -439,7 +445,7 @@ def count_themes(
     for respondent, text in answers:
         whole_answers.add(" ".join(t.word for t in terms(text)))
         language = detect_language(text)
-        for theme, phrases in phrases_of(text).items():
+        for theme, phrases in _phrases(text).items():
             for phrase in phrases:
                 phrase_users.setdefault(theme, {}).setdefault(phrase, set()).add(respondent)
                 phrase_language.setdefault(phrase, language)

@@ -195,6 +195,17 @@ class InsightHistory(History):
             assert theme["level"] == ("leader" if leader else "organization")
             name = naming.theme(theme["kind"], naming.ALL, theme["key"])
             self.keep(body["period"], leader, name, {"respondents": theme["respondents"]})
+        for count in body["answered"]:
+            scope = {
+                "leader": naming.ALL,
+                "organization": naming.ALL,
+                "stakeholder_group": naming.group_scope(count.get("stakeholder", "")),
+                "relationship": count.get("relationship"),
+            }[count["level"]]
+            figure = {"suppressed": True}
+            if not count["suppressed"]:
+                figure = {"respondents": count["respondents"]}
+            self.keep(body["period"], leader, naming.answered(count["kind"], str(scope)), figure)
 
     def keep_connections(self, body: dict[str, Any], leader: str | None) -> None:
         """A connection's figures are its whole circle's theme figure and each group's own
@@ -220,6 +231,9 @@ def columns(cell: str, members: frozenset[str]) -> frozenset[Hashable]:
     if cell.startswith(naming.THEME):
         kind, _, key = naming.parse_theme(cell)
         return frozenset((f, kind, key) for f in members)
+    if cell.startswith(naming.ANSWERED):
+        kind = cell[len(naming.ANSWERED) :].split(":", 1)[0]
+        return frozenset((f, kind, "answered") for f in members)
     return members
 
 
@@ -273,6 +287,18 @@ def audit(history: InsightHistory) -> int:
             ratings = [rating_of(a.values) or 0 for a in expected.values()]
             assert f.shown["n"] == len(ratings)
             assert f.shown["mean"] == pytest.approx(sum(ratings) / len(ratings), abs=0.006)
+        elif f.cell.startswith(naming.ANSWERED):
+            kind, scope = f.cell[len(naming.ANSWERED) :].split(":", 1)
+            expected = {
+                i: a
+                for i, a in expected.items()
+                if scope
+                in (naming.ALL, a.relationship, naming.group_scope(GROUP_OF[a.relationship]))
+                and (i not in history.text_gone or history.text_gone[i] >= period.closed_at)
+            }
+            assert members == set(expected), (f, sorted(members), sorted(expected))
+            assert f.shown["respondents"] == len(members)
+            assert len(members) >= int(period.settings["min_group_size"])
         else:
             kind, scope, theme = naming.parse_theme(f.cell)
             expected = {
@@ -319,8 +345,10 @@ def audit(history: InsightHistory) -> int:
         }
         k = int(periods[start].settings["min_group_size"])
         assert leak(rows, anonymous_columns, k) is None, (start, rows)
-        theme_rows = [
-            row for row in rows if any(isinstance(c, tuple) and c[1] != "belief" for c in row)
+        theme_rows = [  # the theme cells (the counts of who answered hold to min_group_size)
+            row
+            for row in rows
+            if any(isinstance(c, tuple) and c[1] != "belief" and c[2] != "answered" for c in row)
         ]
         k_comment = int(periods[start].settings["min_comment_group_size"])
         assert not small_vector_in_row_space(theme_rows, anonymous_columns, k_comment)

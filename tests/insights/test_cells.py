@@ -275,6 +275,12 @@ def columns(leader: str | None, name: str, members: Iterable[str]) -> frozenset[
     if name.startswith(naming.THEME):
         kind, _, key = naming.parse_theme(name)
         return frozenset((f, kind, key) for f in members)
+    if name.startswith(naming.CONNECTION):  # the whole circle's theme cell, again
+        kind, key = naming.parse_connection(name)
+        return frozenset((f, kind, key) for f in members)
+    if name.startswith(naming.ANSWERED):
+        kind = name[len(naming.ANSWERED) :].split(":", 1)[0]
+        return frozenset((f, kind, "answered") for f in members)
     return frozenset(members)
 
 

@@ -7,12 +7,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from service.db import make_sessionmaker
+from service.insights import naming
+from service.insights.models import InsightOrgCell
 from service.insights.themes import themes_of
+from service.trust.models import TrustPeriodCell
 from tests.conftest import Tenant
 from tests.insights.corpus import CORPUS
 from tests.insights.test_themes import EXPECTED_TOP
+from tests.trust.audit import leak
 from tests.trust.helpers import Clock, all_items, close, person
 from tests.trust.test_audit import GROUP_OF
 
@@ -268,3 +274,82 @@ def test_unknown_leader_is_404(client: TestClient, tenant: Tenant) -> None:
         )
         assert r.status_code == 404
         assert r.headers["content-type"].startswith("application/problem+json")
+
+
+# ---------------------------------------------------------------- a real circle (issue 19)
+
+
+def test_a_real_circle_shows_its_groups_and_no_subtraction_recovers_a_small_relationship(
+    client: TestClient, tenant: Tenant, frozen: Clock, db: Engine
+) -> None:
+    """4 direct reports, 3 peers, 2 internal and 2 external customers, 3 suppliers; 5
+    employees share a need and 4 customers answer."""
+    leader = person(client, tenant, "L")
+    circle = [("direct_report", 4), ("peer", 3), ("internal_customer", 2)]
+    circle += [("external_customer", 2), ("supplier", 3)]
+    sharing = {("direct_report", 0), ("direct_report", 1), ("direct_report", 2)}
+    sharing |= {("peer", 0), ("peer", 1)}
+    for relationship, n in circle:
+        for i in range(n):
+            needs = "Clearer priorities" if (relationship, i) in sharing else "Faster answers"
+            post(
+                client,
+                tenant,
+                {
+                    "leader_id": leader,
+                    "relationship": relationship,
+                    "answers": all_items(4 if i % 2 else 3),
+                    "needs": needs,
+                },
+            )
+    frozen.at(AFTER_Q1)
+    assert close(db) == 1
+    score = get(client, tenant, f"/v1/leaders/{leader}/trust-score")
+    groups = score["stakeholder_groups"]
+    assert (groups["customers"]["n"], groups["suppliers"]["n"]) == (4, 3)
+    assert groups["employees"]["n"] == 7 and score["overall"]["n"] == 14
+    for small in ("internal_customer", "external_customer"):
+        assert score["relationships"][small] == {"suppressed": True}
+    themes = get(client, tenant, f"/v1/leaders/{leader}/themes")
+    employees = [t for t in themes["stakeholder_groups"] if t["key"] == "clarity"]
+    assert [(t["stakeholder"], t["respondents"]) for t in employees] == [("employees", 5)]
+    assert not any(t["key"] == "clarity" for t in themes["themes"])  # 3 direct reports, 2 peers
+    answered = {(a["kind"], a.get("relationship") or a["level"]): a for a in themes["answered"]}
+    assert answered[("needs", "leader")]["respondents"] == 14
+    assert answered[("needs", "internal_customer")] == {
+        "kind": "needs",
+        "level": "relationship",
+        "stakeholder": "customers",
+        "relationship": "internal_customer",
+        "suppressed": True,
+    }
+    assert answered[("dreams", "leader")]["suppressed"] is True  # nobody wrote dreams
+
+    # Whatever is shown, no combination isolates fewer than the minimum: the rank test over
+    # every shown cell of the period, each block over its own variables.
+    with make_sessionmaker(db)() as session:
+        shown = [
+            (c.cell, frozenset(c.members))
+            for c in session.scalars(select(TrustPeriodCell).where(TrustPeriodCell.shown))
+        ]
+        shown += [
+            (c.cell, frozenset(c.members))
+            for c in session.scalars(select(InsightOrgCell).where(InsightOrgCell.shown))
+        ]
+    blocks: dict[str, list[frozenset[str]]] = {}
+    for name, members in shown:
+        block = name.rsplit(":", 1)[0] if name.startswith("answered:") else name
+        if name.startswith(naming.THEME):
+            kind, _, key = naming.parse_theme(name)
+            block = f"theme {kind} {key}"
+        elif name.startswith(naming.CONNECTION):
+            kind, key = naming.parse_connection(name)
+            block = f"theme {kind} {key}"
+        elif not name.startswith(naming.ANSWERED):
+            block = "trust"
+        blocks.setdefault(block, []).append(members)
+    assert {"trust", "theme needs clarity"} <= set(blocks)
+    for block, rows in blocks.items():
+        every = set().union(*rows)
+        k = 5 if block.startswith("theme") else 3
+        assert leak(rows, every, k) is None, block
