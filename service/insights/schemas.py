@@ -165,7 +165,13 @@ class ThemeOut(Schema):
         examples=["clarity"],
     )
     label: str = Field(
-        max_length=64, description="Readable label.", examples=["Clear priorities and direction"]
+        max_length=64,
+        description="Readable label in the organization's `language` setting as it is when "
+        "read (`en`: English, `sv`: Swedish; a label is presentation, so a change of the "
+        "setting shows at once, in closed periods too). A `term:<lemma>` theme is labelled "
+        "with its lemma in every language. `examples` are not translated: they are what "
+        "respondents wrote, in either language.",
+        examples=["Clear priorities and direction"],
     )
     kind: Kind = Field(description="`needs` or `dreams`.", examples=["needs"])
     relationship: Relationship = Field(
@@ -230,7 +236,8 @@ class Themes(Schema):
     themes: list[ThemeOut] = Field(
         max_length=MAX_THEMES,
         description="Shown themes, needs first, then by relationship, most respondents first. "
-        "A theme under the threshold is absent (no count, no text).",
+        "A theme under the threshold is absent (no count, no text). Labels are in the "
+        "organization's `language` as it is when read.",
         examples=[[_THEME_EXAMPLE]],
     )
 
@@ -307,6 +314,7 @@ class Journey(Schema):
     )
     top_themes: list[ThemeOut] = Field(
         max_length=6,
-        description="The three most shared themes of needs and of dreams (any relationship).",
+        description="The three most shared themes of needs and of dreams (any relationship), "
+        "labelled in the organization's `language` as it is when read.",
         examples=[[_THEME_EXAMPLE]],
     )

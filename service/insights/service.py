@@ -16,6 +16,7 @@ from service.beliefs.models import Belief
 from service.beliefs.schemas import BeliefStatus
 from service.feedback.schemas import Relationship
 from service.insights import naming
+from service.insights import themes as extraction
 from service.insights.alignment import BeliefInput, OthersRating, align
 from service.insights.models import InsightOrgCell
 from service.insights.schemas import (
@@ -198,8 +199,19 @@ _REL_ORDER = {r.value: i for i, r in enumerate(Relationship)}
 _KIND_ORDER = {k.value: i for i, k in enumerate(Kind)}
 
 
+def _label(key: str, stats: Mapping[str, Any], language: str) -> str:
+    """The theme's label in `language`, resolved now from its key (a label is presentation,
+    not a figure); the label stored at close for a key the map no longer holds."""
+    try:
+        return extraction.label(key, language)
+    except KeyError:
+        return str(stats["label"])
+
+
 def _themes(
-    cells: Mapping[str, Mapping[str, Any]], previous: Mapping[str, Mapping[str, Any]] | None
+    cells: Mapping[str, Mapping[str, Any]],
+    previous: Mapping[str, Mapping[str, Any]] | None,
+    language: str,
 ) -> list[ThemeOut]:
     out = []
     for name, stats in cells.items():
@@ -210,7 +222,7 @@ def _themes(
         out.append(
             ThemeOut(
                 key=key,
-                label=str(stats["label"]),
+                label=_label(key, stats, language),
                 kind=Kind(kind),
                 relationship=Relationship(relationship),
                 stakeholder=STAKEHOLDER[Relationship(relationship)],
@@ -251,6 +263,7 @@ def _themes_response(
         themes=_themes(
             cells[period.period_start] if period else {},
             cells[before.period_start] if before else None,
+            org.language,  # as it stands when read, whatever the period's settings were
         ),
     )
 

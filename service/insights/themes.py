@@ -11,17 +11,19 @@ How one answer becomes themes (each step can be shown to an integrator):
 4. **Lemmatise** each word with `simplemma` in the answer's language
    (`"kunderna"` → `"kund"`, `"priorities"` → `"priority"`).
 5. **Group**: a word whose surface form or lemma is in `THEME_TERMS` (the documented map
-   of related English and Swedish terms) belongs to that theme, with an English label
-   from `THEME_LABELS`. A Swedish compound that is not in the map is split into its parts
-   by Hunspell's Swedish dictionary (`hunspell-sv`, read through `spylls`:
-   *leveransbesked* → *leverans* + *besked*); it belongs to the theme of its last part in
-   the map, the head first (*förbättringsprojekt* → *förbättring* → innovation).
+   of related English and Swedish terms) belongs to that theme, labelled in English and
+   in Swedish (`THEME_LABELS`; a response shows the organization's `language`). A Swedish
+   compound that is not in the map is split into its parts by Hunspell's Swedish
+   dictionary (`hunspell-sv`, read through `spylls`: *leveransbesked* → *leverans* +
+   *besked*); it belongs to the theme of its last part in the map, the head first
+   (*förbättringsprojekt* → *förbättring* → innovation).
    Otherwise the word carries no theme, and is dropped, when it is a stop word of its
    language (`stopwordsiso`), an echo of the question (`QUESTION_ECHOES`: "need",
    "dream", ...), a month, a weekday, a number word or a generic verb (`NO_THEME`), an
    everyday word (a Zipf frequency of at least `EVERYDAY_ZIPF` in its language by
    `wordfreq`: *team*, *per*, *fortsätta*), or has fewer than three letters or more than
-   40 characters; what remains is its own theme `term:<lemma>`, labelled with the lemma.
+   40 characters; what remains is its own theme `term:<lemma>`, labelled with the lemma in
+   every language.
 6. **Count** distinct respondents per theme: a respondent mentioning a theme twice, or in
    two answers, counts once.
 7. **Example phrases**: the theme's word with its neighbouring content word (at most
@@ -74,11 +76,13 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
-# Related terms, English and Swedish, grouped into one theme each. Keys are surface forms or
-# simplemma lemmas (both are looked up, since the lemmatiser is a word list, not a grammar).
-_THEMES: dict[str, tuple[str, list[str]]] = {
+# Related terms, English and Swedish, grouped into one theme each, with its label in English
+# and in Swedish. Terms are surface forms or simplemma lemmas (both are looked up, since the
+# lemmatiser is a word list, not a grammar).
+_THEMES: dict[str, tuple[str, str, list[str]]] = {
     "clarity": (
         "Clear priorities and direction",
+        "Tydliga prioriteringar och riktning",
         _words(
             "priority priorities prioritise prioritize clarity clear clearer direction focus "
             "goal goals strategy roadmap prioritering prioritera tydlig tydlighet tydligare "
@@ -87,6 +91,7 @@ _THEMES: dict[str, tuple[str, list[str]]] = {
     ),
     "workload": (
         "Workload and pace",
+        "Arbetsbelastning och tempo",
         _words(
             "workload overtime stress pace deadline deadlines overloaded busy capacity "
             "arbetsbelastning övertid tempo stressad kapacitet belastning"
@@ -94,6 +99,7 @@ _THEMES: dict[str, tuple[str, list[str]]] = {
     ),
     "growth": (
         "Growth and development",
+        "Utveckling och lärande",
         _words(
             "growth grow growing develop development learn learning career training course "
             "mentor mentoring coaching skill skills utveckling utveckla utvecklas lära "
@@ -102,6 +108,7 @@ _THEMES: dict[str, tuple[str, list[str]]] = {
     ),
     "recognition": (
         "Feedback and recognition",
+        "Återkoppling och uppskattning",
         _words(
             "feedback recognition recognise recognize appreciation appreciate praise "
             "återkoppling erkännande uppskattning beröm uppskatta"
@@ -109,6 +116,7 @@ _THEMES: dict[str, tuple[str, list[str]]] = {
     ),
     "communication": (
         "Communication and transparency",
+        "Kommunikation och öppenhet",
         _words(
             "communication communicate information inform transparency transparent update "
             "updates meeting meetings kommunikation kommunicera öppenhet transparens möte "
@@ -117,6 +125,7 @@ _THEMES: dict[str, tuple[str, list[str]]] = {
     ),
     "autonomy": (
         "Autonomy and ownership",
+        "Självständighet och ägarskap",
         _words(
             "autonomy ownership own freedom mandate empower empowerment decide decision "
             "decisions frihet mandat självständighet ägarskap ansvar befogenhet besluta "
@@ -125,10 +134,12 @@ _THEMES: dict[str, tuple[str, list[str]]] = {
     ),
     "customers": (
         "Customers",
+        "Kunder",
         _words("customer customers client clients kund kunder kunderna"),
     ),
     "collaboration": (
         "Collaboration and teamwork",
+        "Samarbete och lagarbete",
         _words(
             "collaboration collaborate teamwork team teams together cooperation "
             "samarbete samarbeta tillsammans lagarbete"
@@ -136,6 +147,7 @@ _THEMES: dict[str, tuple[str, list[str]]] = {
     ),
     "tools": (
         "Tools and resources",
+        "Verktyg och resurser",
         _words(
             "tool tools resource resources budget equipment software verktyg resurs resurser "
             "utrustning budget"
@@ -143,6 +155,7 @@ _THEMES: dict[str, tuple[str, list[str]]] = {
     ),
     "delivery": (
         "Reliable orders, forecasts and payments",
+        "Pålitliga beställningar, prognoser och betalningar",
         _words(
             "delivery deliveries forecast forecasts order orders payment payments invoice "
             "invoices loading waiting leverans leveranser leverera prognos prognoser "
@@ -152,6 +165,7 @@ _THEMES: dict[str, tuple[str, list[str]]] = {
     ),
     "wellbeing": (
         "Balance and wellbeing",
+        "Balans och välmående",
         _words(
             "balance wellbeing well-being health flexibility flexible remote balans hälsa "
             "välmående flexibilitet flexibel distans"
@@ -159,6 +173,7 @@ _THEMES: dict[str, tuple[str, list[str]]] = {
     ),
     "innovation": (
         "Innovation and improvement",
+        "Innovation och förbättring",
         _words(
             "innovation innovate idea ideas experiment improve improvement innovera idé "
             "förbättra förbättring förbättringar experimentera"
@@ -166,6 +181,7 @@ _THEMES: dict[str, tuple[str, list[str]]] = {
     ),
     "purpose": (
         "Purpose and impact",
+        "Syfte och påverkan",
         _words(
             "purpose meaning meaningful impact mission sustainability sustainable syfte "
             "mening meningsfull hållbarhet hållbar påverkan"
@@ -173,9 +189,12 @@ _THEMES: dict[str, tuple[str, list[str]]] = {
     ),
 }
 
-THEME_LABELS: Mapping[str, str] = {key: label for key, (label, _) in _THEMES.items()}
+# Theme key → language → label: every theme of the map is labelled in every language.
+THEME_LABELS: Mapping[str, Mapping[str, str]] = {
+    key: dict(zip(LANGUAGES, (en, sv), strict=True)) for key, (en, sv, _) in _THEMES.items()
+}
 THEME_TERMS: Mapping[str, str] = {
-    term: key for key, (_, terms) in _THEMES.items() for term in terms
+    term: key for key, (_, _, terms) in _THEMES.items() for term in terms
 }
 # Words that carry no theme whatever their frequency: months, weekdays, number words and
 # generic verbs, in English and Swedish (normalised).
@@ -251,11 +270,13 @@ def stop_words(language: str) -> frozenset[str]:
     return frozenset(t for w in stopwordsiso.stopwords(language) for t in tokenise(normalise(w)))
 
 
-def label(key: str) -> str:
-    """The readable label of a theme key."""
+def label(key: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """The readable label of a theme key in `language` (one of LANGUAGES): the map's label,
+    or for `term:<lemma>` the lemma, the same in every language. KeyError for a key that is
+    neither."""
     if key.startswith(TERM_PREFIX):
         return key[len(TERM_PREFIX) :]
-    return THEME_LABELS[key]
+    return THEME_LABELS[key][language]
 
 
 def compounding_entries(aff: str, dic: str) -> str:

@@ -99,6 +99,35 @@ def test_extraction_explains_itself_word_by_word() -> None:
     assert themes.label("term:roadmap") == "roadmap"
 
 
+@pytest.mark.parametrize("key", sorted(themes.THEME_LABELS))
+def test_every_theme_of_the_map_is_labelled_in_english_and_in_swedish(key: str) -> None:
+    labels = themes.THEME_LABELS[key]
+    assert sorted(labels) == sorted(themes.LANGUAGES)
+    assert labels["en"] != labels["sv"]  # translated, not copied
+    for language, text in labels.items():
+        assert themes.label(key, language) == text
+        assert 1 <= len(text) <= 64 and text == text.strip()  # ThemeOut.label's bounds
+        assert detect_language(text) == language, text
+        assert key in themes_of(text), text  # a label names its own theme
+
+
+@given(st.text(min_size=1, max_size=30).filter(lambda s: not s.isspace()))
+@settings(max_examples=100, deadline=None)
+def test_a_word_outside_the_map_is_labelled_with_its_lemma_in_every_language(
+    lemma: str,
+) -> None:
+    key = themes.TERM_PREFIX + lemma
+    assert {themes.label(key, language) for language in themes.LANGUAGES} == {lemma}
+
+
+def test_labels_follow_the_language() -> None:
+    assert themes.label("customers") == themes.label("customers", "en") == "Customers"
+    assert themes.label("customers", "sv") == "Kunder"
+    assert themes.label("delivery", "sv") == "Pålitliga beställningar, prognoser och betalningar"
+    with pytest.raises(KeyError):
+        themes.label("no-such-theme", "sv")
+
+
 def test_a_respondent_counts_once_however_often_they_say_it() -> None:
     answers = [("a", "Priorities, priorities, priorities!"), ("a", "Clear focus."), ("b", "Focus")]
     (clarity,) = [t for t in count_themes(answers, 5) if t.key == "clarity"]
