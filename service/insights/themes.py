@@ -455,7 +455,7 @@ def count_themes(
     """
     members: dict[str, set[str]] = {}
     phrase_users: dict[str, dict[str, set[str]]] = {}
-    phrase_language: dict[str, str] = {}
+    phrase_languages: dict[str, Counter[str]] = {}
     whole_answers: set[str] = set()
     for respondent, text in answers:
         whole_answers.add(" ".join(t.word for t in terms(text)))
@@ -463,9 +463,15 @@ def count_themes(
         for theme, phrases in phrases_of(text).items():
             for phrase in phrases:
                 phrase_users.setdefault(theme, {}).setdefault(phrase, set()).add(respondent)
-                phrase_language.setdefault(phrase, language)
+                phrase_languages.setdefault(phrase, Counter())[language] += 1
         for theme in themes_of(text):
             members.setdefault(theme, set()).add(respondent)
+    # A phrase's language is that of most answers using it (ties: LANGUAGES' order), so the
+    # order of the answers never matters.
+    phrase_language = {
+        phrase: min(counts, key=lambda lang: (-counts[lang], LANGUAGES.index(lang)))
+        for phrase, counts in phrase_languages.items()
+    }
     result = []
     for key, respondents in members.items():
         examples: tuple[str, ...] = ()

@@ -3,6 +3,7 @@ extraction is deterministic; counts are of distinct respondents; phrases stay sh
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
@@ -288,6 +289,19 @@ def test_stop_words_months_weekdays_numbers_and_everyday_words_are_never_a_theme
 ) -> None:
     text = separator.join(words)
     assert {t for t in themes_of(text) if t.startswith(themes.TERM_PREFIX)} == set(), text
+
+
+def test_examples_do_not_depend_on_the_order_of_the_answers() -> None:
+    # A phrase written in an English and in a Swedish answer: its language was the first
+    # answer's, so the examples changed with the order.
+    answers = [
+        ("a", "the priorities priorities growth"),
+        ("b", "priorities kunderna prioriteringar workload team"),
+        ("c", "övertid growth kunderna tydliga team"),
+        ("d", "kunderna prioriteringar prioriteringar"),
+    ]
+    orders = {tuple(count_themes(list(p), 3)) for p in itertools.permutations(answers)}
+    assert len(orders) == 1
 
 
 def test_a_theme_written_in_both_languages_has_examples_in_both() -> None:
