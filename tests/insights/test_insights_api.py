@@ -9,10 +9,13 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
+from service.feedback.schemas import Relationship
+from service.insights.schemas import STAKEHOLDER, Kind
+from service.insights.themes import count_themes, label
 from tests.conftest import Tenant
 from tests.insights.corpus import CORPUS
-from tests.insights.test_themes import EXPECTED_TOP
-from tests.trust.helpers import Clock, all_items, close, person
+from tests.insights.test_themes import EXPECTED_LABELS, EXPECTED_TOP, answers_of
+from tests.trust.helpers import Clock, all_items, change_settings, close, person
 
 Q1 = {"start": "2026-01-01T00:00:00Z", "end": "2026-04-01T00:00:00Z"}
 AFTER_Q1 = datetime(2026, 4, 1, 0, 5, tzinfo=UTC)
@@ -84,9 +87,8 @@ def rate(
 # ---------------------------------------------------------------- themes
 
 
-def test_the_corpus_gives_the_expected_themes_through_the_api(
-    client: TestClient, tenant: Tenant, frozen: Clock, db: Engine
-) -> None:
+def post_corpus(client: TestClient, tenant: Tenant) -> str:
+    """The written corpus (tests/insights/corpus.py) about one new leader, in Q1."""
     leader = person(client, tenant, "L")
     for answer in CORPUS:
         post(
@@ -101,6 +103,13 @@ def test_the_corpus_gives_the_expected_themes_through_the_api(
                 "respondent": {"reference": answer.respondent},
             },
         )
+    return leader
+
+
+def test_the_corpus_gives_the_expected_themes_through_the_api(
+    client: TestClient, tenant: Tenant, frozen: Clock, db: Engine
+) -> None:
+    leader = post_corpus(client, tenant)
     before = get(client, tenant, f"/v1/leaders/{leader}/themes")
     assert before["period"] is None and before["themes"] == []  # the open period: nothing
     frozen.at(AFTER_Q1)
@@ -114,6 +123,11 @@ def test_the_corpus_gives_the_expected_themes_through_the_api(
             (theme["key"], theme["respondents"])
         )
         assert theme["respondents"] >= 5
+        # the organization reads English (the default); a term is labelled with its lemma
+        key = theme["key"]
+        assert theme["label"] == (
+            EXPECTED_LABELS[key][0] if key in EXPECTED_LABELS else key.removeprefix("term:")
+        )
         assert theme["previous"] is None and theme["change"] is None
         assert 1 <= len(theme["examples"]) <= 3
         assert all(len(e.split()) <= 2 for e in theme["examples"])
@@ -122,13 +136,70 @@ def test_the_corpus_gives_the_expected_themes_through_the_api(
         assert shown.get(key, [])[: len(wanted)] == wanted, key
     # Under 5 respondents a theme is absent: no count, no text.
     assert all(n >= 5 for themes in shown.values() for _, n in themes)
-    assert ("recognition", 4) not in shown[("needs", "direct_report")]
+    assert "tools" not in {key for key, _ in shown[("needs", "direct_report")]}  # 4 said it
     # One leader: the organization's themes are the same cells.
     org = get(client, tenant, "/v1/themes")
     assert org["leader_id"] is None
     assert [(t["kind"], t["relationship"], t["key"], t["respondents"]) for t in org["themes"]] == [
         (t["kind"], t["relationship"], t["key"], t["respondents"]) for t in body["themes"]
     ]
+
+
+def themes_read_off_the_corpus(language: str) -> list[dict[str, Any]]:
+    """What a leader's themes response holds for the corpus, computed with no database: per
+    kind and relationship the themes at least 5 respondents share, with their examples
+    (over the answers that mention the theme, as a close draws them), in response order."""
+    out = []
+    for kind in Kind:
+        for relationship in Relationship:
+            group = answers_of(kind.value, relationship.value)
+            for theme in count_themes(group, 5):
+                if theme.count < 5:
+                    continue
+                mentioning = [(r, text) for r, text in group if r in theme.respondents]
+                (again,) = [t for t in count_themes(mentioning, 5) if t.key == theme.key]
+                out.append(
+                    {
+                        "key": theme.key,
+                        "label": label(theme.key, language),
+                        "kind": kind.value,
+                        "relationship": relationship.value,
+                        "stakeholder": STAKEHOLDER[relationship].value,
+                        "respondents": theme.count,
+                        "previous": None,
+                        "change": None,
+                        "examples": list(again.examples),
+                    }
+                )
+    return out
+
+
+def test_the_corpus_gives_the_same_themes_on_sqlite_and_postgresql(
+    client: TestClient, tenant: Tenant, frozen: Clock, db: Engine, backend: str
+) -> None:
+    """Each backend's responses equal one computation with no database at all, so the two
+    backends' equal each other: every theme, count, label (in both languages) and example."""
+    leader = post_corpus(client, tenant)
+    frozen.at(AFTER_Q1)
+    assert close(db) == 1
+    for language in ("en", "sv"):
+        if language != "en":
+            change_settings(client, tenant, language=language)
+        expected = themes_read_off_the_corpus(language)
+        assert len(expected) >= 40 and {t["relationship"] for t in expected} == {
+            r.value for r in Relationship
+        }
+        assert get(client, tenant, f"/v1/leaders/{leader}/themes")["themes"] == expected, backend
+        assert get(client, tenant, "/v1/themes")["themes"] == expected, backend
+        top = get(client, tenant, f"/v1/leaders/{leader}/journey")["top_themes"]
+        assert top == [
+            t
+            for kind in Kind
+            for t in sorted(
+                (t for t in expected if t["kind"] == kind.value),
+                key=lambda t: (-t["respondents"], t["key"]),
+            )[:3]
+        ], backend
 
 
 def test_a_theme_shared_by_four_shows_nothing_and_five_shows(
