@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,6 +82,19 @@ def require_pg() -> None:
         f"PostgreSQL not reachable at {PG_ADMIN_URL} ({reason}); "
         "start it or set CALLING_TEST_PG_URL"
     )
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database of the test's own, empty and not migrated, on each backend: for the
+    migration tests that start from an older revision."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'm.db'}"
+        return
+    require_pg()
+    name = f"calling_migration_{uuid.uuid4().hex[:8]}"
+    yield create_pg_database(name)
+    drop_pg_database(name)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

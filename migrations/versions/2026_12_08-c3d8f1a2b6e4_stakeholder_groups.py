@@ -6,7 +6,7 @@ recomputing an old period with them could hide a cell that period has shown, so 
 recomputed.
 
 Revision ID: c3d8f1a2b6e4
-Revises: b7e4c2a9d1f3
+Revises: 4f8a2c6e1b9d
 Create Date: 2026-12-08 03:40:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "c3d8f1a2b6e4"
-down_revision: str | None = "b7e4c2a9d1f3"
+down_revision: str | None = "4f8a2c6e1b9d"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -160,7 +160,13 @@ class ThemeFigure(Schema):
         examples=["clarity"],
     )
     label: str = Field(
-        max_length=64, description="Readable label.", examples=["Clear priorities and direction"]
+        max_length=64,
+        description="Readable label in the organization's `language` setting as it is when "
+        "read (`en`: English, `sv`: Swedish; a label is presentation, so a change of the "
+        "setting shows at once, in closed periods too). A `term:<lemma>` theme is labelled "
+        "with its lemma in every language. `examples` are not translated: they are what "
+        "respondents wrote, in either language.",
+        examples=["Clear priorities and direction"],
     )
     kind: Kind = Field(description="`needs` or `dreams`.", examples=["needs"])
     respondents: Count = Field(
@@ -350,7 +356,8 @@ class Themes(Schema):
         max_length=MAX_THEMES,
         description="Shown themes per relationship (the leader's; the organization's only in "
         "periods closed before themes at every level), needs first, then by relationship, "
-        "most respondents first. A theme under the threshold is absent (no count, no text).",
+        "most respondents first. A theme under the threshold is absent (no count, no text). "
+        "Labels are in the organization's `language` as it is when read.",
         examples=[[_THEME_EXAMPLE]],
     )
 
@@ -519,7 +526,8 @@ class Journey(Schema):
     )
     top_themes: list[ThemeOut] = Field(
         max_length=6,
-        description="The three most shared themes of needs and of dreams (any relationship).",
+        description="The three most shared themes of needs and of dreams (any relationship), "
+        "labelled in the organization's `language` as it is when read.",
         examples=[[_THEME_EXAMPLE]],
     )
     top_overall_themes: list[OverallThemeOut] = Field(

@@ -17,6 +17,7 @@ from service.beliefs.models import Belief
 from service.beliefs.schemas import BeliefStatus
 from service.feedback.schemas import STAKEHOLDER, Relationship, Stakeholder
 from service.insights import naming
+from service.insights import themes as extraction
 from service.insights.alignment import BeliefInput, OthersRating, align
 from service.insights.models import InsightOrgCell
 from service.insights.schemas import (
@@ -219,6 +220,15 @@ _GROUP_ORDER = {g.value: i for i, g in enumerate(Stakeholder)}
 _KIND_ORDER = {k.value: i for i, k in enumerate(Kind)}
 
 
+def _label(key: str, stats: Mapping[str, Any], language: str) -> str:
+    """The theme's label in `language`, resolved now from its key (a label is presentation,
+    not a figure); the label stored at close for a key the map no longer holds."""
+    try:
+        return extraction.label(key, language)
+    except KeyError:
+        return str(stats["label"])
+
+
 @dataclass(frozen=True)
 class _Shown:
     """The shown theme cells of a period, by level."""
@@ -229,7 +239,10 @@ class _Shown:
 
 
 def _theme_fields(
-    name: str, stats: Mapping[str, Any], previous: Mapping[str, Mapping[str, Any]] | None
+    name: str,
+    stats: Mapping[str, Any],
+    previous: Mapping[str, Mapping[str, Any]] | None,
+    language: str,
 ) -> dict[str, Any]:
     kind, _, key = naming.parse_theme(name)
     before = previous.get(name) if previous is not None else None
@@ -237,7 +250,7 @@ def _theme_fields(
     prev = int(before["n"]) if before is not None else None
     return {
         "key": key,
-        "label": str(stats["label"]),
+        "label": _label(key, stats, language),
         "kind": Kind(kind),
         "respondents": count,
         "previous": prev,
@@ -250,13 +263,14 @@ def _shown_themes(
     cells: Mapping[str, Mapping[str, Any]],
     previous: Mapping[str, Mapping[str, Any]] | None,
     level: Literal["leader", "organization"],
+    language: str,
 ) -> _Shown:
     shown = _Shown([], [], [])
     for name, stats in cells.items():
         if not name.startswith(naming.THEME):
             continue
         _, scope, _ = naming.parse_theme(name)
-        fields = _theme_fields(name, stats, previous)
+        fields = _theme_fields(name, stats, previous, language)
         if scope == naming.ALL:
             shown.overall.append(OverallThemeOut(**fields, level=level))
         elif scope.startswith(naming.GROUP_SCOPE):
@@ -340,6 +354,7 @@ def _themes_response(
         cells[period.period_start] if period else {},
         cells[before.period_start] if before else None,
         "leader" if leader_id is not None else "organization",
+        org.language,  # as it stands when read, whatever the period's settings were
     )
     return Themes(
         leader_id=leader_id,
@@ -404,7 +419,9 @@ def _most_shared(themes: list[T]) -> list[T]:
 
 
 def _connections(
-    cells: Mapping[str, Mapping[str, Any]], level: Literal["leader", "organization"]
+    cells: Mapping[str, Mapping[str, Any]],
+    level: Literal["leader", "organization"],
+    language: str,
 ) -> list[ConnectionOut]:
     """The connections among a period's shown cells; each group's count from its own shown
     theme cell (none at the organization's level)."""
@@ -427,7 +444,7 @@ def _connections(
         out.append(
             ConnectionOut(
                 key=key,
-                label=str(stats["label"]),
+                label=_label(key, stats, language),
                 kind=Kind(kind),
                 level=level,
                 respondents=int(stats["n"]),
@@ -460,7 +477,9 @@ def _connections_response(
         closed_at=period.closed_at if period else None,
         min_group_size=int(settings["min_group_size"]),
         min_comment_group_size=int(settings["min_comment_group_size"]),
-        connections=_connections(cells, "leader" if leader_id is not None else "organization"),
+        connections=_connections(
+            cells, "leader" if leader_id is not None else "organization", org.language
+        ),
     )
 
 

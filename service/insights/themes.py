@@ -11,17 +11,22 @@ How one answer becomes themes (each step can be shown to an integrator):
 4. **Lemmatise** each word with `simplemma` in the answer's language
    (`"kunderna"` → `"kund"`, `"priorities"` → `"priority"`).
 5. **Group**: a word whose surface form or lemma is in `THEME_TERMS` (the documented map
-   of related English and Swedish terms) belongs to that theme, with an English label
-   from `THEME_LABELS`. A Swedish compound that is not in the map is split into its parts
-   by Hunspell's Swedish dictionary (`hunspell-sv`, read through `spylls`:
-   *leveransbesked* → *leverans* + *besked*); it belongs to the theme of its last part in
-   the map, the head first (*förbättringsprojekt* → *förbättring* → innovation).
+   of related English and Swedish terms) belongs to that theme, labelled in English and
+   in Swedish (`THEME_LABELS`; a response shows the organization's `language`). A Swedish
+   compound that is not in the map is split into its parts by Hunspell's Swedish
+   dictionary (`hunspell-sv`, read through `spylls`: *leveransbesked* → *leverans* +
+   *besked*); it belongs to the theme of its last part in the map, the head first
+   (*förbättringsprojekt* → *förbättring* → innovation). A word's lemma in the other
+   language is looked up too, since answers mix them.
    Otherwise the word carries no theme, and is dropped, when it is a stop word of its
    language (`stopwordsiso`), an echo of the question (`QUESTION_ECHOES`: "need",
-   "dream", ...), a month, a weekday, a number word or a generic verb (`NO_THEME`), an
+   "dream", ...), a month, a weekday, another word of the calendar or the clock
+   (*quarter*, *kvartal*, *weekend*) or a generic verb (`NO_THEME`, in either language), a
+   number (a word with a digit, or made of number words: *twenty-four*, *tjugofem*), an
    everyday word (a Zipf frequency of at least `EVERYDAY_ZIPF` in its language by
    `wordfreq`: *team*, *per*, *fortsätta*), or has fewer than three letters or more than
-   40 characters; what remains is its own theme `term:<lemma>`, labelled with the lemma.
+   40 characters; what remains is its own theme `term:<lemma>`, labelled with the lemma in
+   every language.
 6. **Count** distinct respondents per theme: a respondent mentioning a theme twice, or in
    two answers, counts once.
 7. **Example phrases**: the theme's word with its neighbouring content word (at most
@@ -74,11 +79,13 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
-# Related terms, English and Swedish, grouped into one theme each. Keys are surface forms or
-# simplemma lemmas (both are looked up, since the lemmatiser is a word list, not a grammar).
-_THEMES: dict[str, tuple[str, list[str]]] = {
+# Related terms, English and Swedish, grouped into one theme each, with its label in English
+# and in Swedish. Terms are surface forms or simplemma lemmas (both are looked up, since the
+# lemmatiser is a word list, not a grammar).
+_THEMES: dict[str, tuple[str, str, list[str]]] = {
     "clarity": (
         "Clear priorities and direction",
+        "Tydliga prioriteringar och riktning",
         _words(
             "priority priorities prioritise prioritize clarity clear clearer direction focus "
             "goal goals strategy roadmap prioritering prioritera tydlig tydlighet tydligare "
@@ -87,55 +94,66 @@ _THEMES: dict[str, tuple[str, list[str]]] = {
     ),
     "workload": (
         "Workload and pace",
+        "Arbetsbelastning och tempo",
         _words(
-            "workload overtime stress pace deadline deadlines overloaded busy capacity "
-            "arbetsbelastning övertid tempo stressad kapacitet belastning"
+            "workload overtime stress pace deadline deadlines overloaded busy capacity shift "
+            "shifts staffing arbetsbelastning övertid tempo stressad kapacitet belastning "
+            "skift skiften skiftet skifte skifta bemanning"
         ),
     ),
     "growth": (
         "Growth and development",
+        "Utveckling och lärande",
         _words(
-            "growth grow growing develop development learn learning career training course "
+            "growth grow growing develop development learn learning career training courses "
             "mentor mentoring coaching skill skills utveckling utveckla utvecklas lära "
-            "lärande karriär utbildning kompetens kompetensutveckling mentorskap tillväxt"
+            "lärande karriär utbildning kompetens kompetensutveckling mentorskap tillväxt "
+            "växa lär coachning"
         ),
     ),
     "recognition": (
         "Feedback and recognition",
+        "Återkoppling och uppskattning",
         _words(
-            "feedback recognition recognise recognize appreciation appreciate praise "
-            "återkoppling erkännande uppskattning beröm uppskatta"
+            "feedback recognition recognise recognize appreciation appreciated praise "
+            "återkoppling erkännande uppskattning beröm"
         ),
     ),
     "communication": (
         "Communication and transparency",
+        "Kommunikation och öppenhet",
         _words(
             "communication communicate information inform transparency transparent update "
             "updates meeting meetings kommunikation kommunicera öppenhet transparens möte "
-            "mötet möten information informera"
+            "mötet möten information informera uppdatering"
         ),
     ),
     "autonomy": (
         "Autonomy and ownership",
+        "Självständighet och ägarskap",
         _words(
-            "autonomy ownership own freedom mandate empower empowerment decide decision "
+            "autonomy ownership owning freedom mandate empower empowerment decide decision "
             "decisions frihet mandat självständighet ägarskap ansvar befogenhet besluta "
             "beslut"
         ),
     ),
     "customers": (
         "Customers",
+        "Kunder",
         _words("customer customers client clients kund kunder kunderna"),
     ),
     "collaboration": (
         "Collaboration and teamwork",
+        "Samarbete och lagarbete",
         _words(
-            "collaboration collaborate teamwork team teams together cooperation "
-            "samarbete samarbeta tillsammans lagarbete"
+            "collaboration collaborate teamwork team teams together cooperation shared joint "
+            "partner partners partnership samarbete samarbeta tillsammans lagarbete gemensam "
+            "partnerskap"
         ),
     ),
     "tools": (
         "Tools and resources",
+        "Verktyg och resurser",
         _words(
             "tool tools resource resources budget equipment software verktyg resurs resurser "
             "utrustning budget"
@@ -143,29 +161,49 @@ _THEMES: dict[str, tuple[str, list[str]]] = {
     ),
     "delivery": (
         "Reliable orders, forecasts and payments",
+        "Pålitliga beställningar, prognoser och betalningar",
         _words(
-            "delivery deliveries forecast forecasts order orders payment payments invoice "
-            "invoices loading waiting leverans leveranser leverera prognos prognoser "
-            "beställning order ordrar betalning faktura lastning lossning vänte väntan "
-            "väntetid leveranstid"
+            "delivery deliveries forecast forecasts order orders payment payments "
+            "invoice invoices loading waiting leverans leveranser leverera prognos prognoser "
+            "beställning beställa order ordrar betalning faktura lastning lossning vänte "
+            "väntan väntetid leveranstid"
+        ),
+    ),
+    "safety": (
+        "Safety at work",
+        "Säkerhet i arbetet",
+        _words(
+            "safety safe unsafe accident accidents injury injuries säkerhet olycka skyddsutrustning"
         ),
     ),
     "wellbeing": (
         "Balance and wellbeing",
+        "Balans och välmående",
         _words(
             "balance wellbeing well-being health flexibility flexible remote balans hälsa "
-            "välmående flexibilitet flexibel distans"
+            "välmående flexibilitet flexibel distans arbetsmiljö friskvård friskvårdsbidrag "
+            "healthy healthier hälsosam"
         ),
     ),
     "innovation": (
         "Innovation and improvement",
+        "Innovation och förbättring",
         _words(
             "innovation innovate idea ideas experiment improve improvement innovera idé "
             "förbättra förbättring förbättringar experimentera"
         ),
     ),
+    "pay": (
+        "Salary and benefits",
+        "Lön och förmåner",
+        _words(
+            "salary salaries wage wages bonus bonuses compensation benefits lön löner lönen "
+            "lönerna löneutveckling lönesättning lönerevision löneförhöjning förmån förmåner"
+        ),
+    ),
     "purpose": (
         "Purpose and impact",
+        "Syfte och påverkan",
         _words(
             "purpose meaning meaningful impact mission sustainability sustainable syfte "
             "mening meningsfull hållbarhet hållbar påverkan"
@@ -173,25 +211,58 @@ _THEMES: dict[str, tuple[str, list[str]]] = {
     ),
 }
 
-THEME_LABELS: Mapping[str, str] = {key: label for key, (label, _) in _THEMES.items()}
-THEME_TERMS: Mapping[str, str] = {
-    term: key for key, (_, terms) in _THEMES.items() for term in terms
+# Theme key → language → label: every theme of the map is labelled in every language.
+THEME_LABELS: Mapping[str, Mapping[str, str]] = {
+    key: dict(zip(LANGUAGES, (en, sv), strict=True)) for key, (en, sv, _) in _THEMES.items()
 }
-# Words that carry no theme whatever their frequency: months, weekdays, number words and
-# generic verbs, in English and Swedish (normalised).
+THEME_TERMS: Mapping[str, str] = {
+    term: key for key, (_, _, terms) in _THEMES.items() for term in terms
+}
+# Words that carry no theme whatever their frequency: months (and their abbreviations),
+# weekdays, other words of the calendar and the clock, and generic verbs, in English and
+# Swedish (normalised); numbers are `is_number`.
 NO_THEME: frozenset[str] = frozenset(
     _words(
         "january february march april may june july august september october november "
         "december januari februari mars maj juni juli augusti oktober "
+        "jan feb mar apr aug sep sept oct okt nov dec "
         "monday tuesday wednesday thursday friday saturday sunday måndag tisdag onsdag "
-        "torsdag fredag lördag söndag weekday weekdays veckodag "
-        "one two three four five six seven eight nine ten eleven twelve twenty hundred "
-        "thousand first second third ett två tre fyra fem sex sju åtta nio tio elva tolv "
-        "tjugo hundra tusen första andra tredje "
+        "torsdag fredag lördag söndag weekday weekdays veckodag weekend helg helgen "
+        "quarter quarterly weekly monthly daily yearly annual annually fortnight yesterday "
+        "today tomorrow morning afternoon evening noon kvartal halvår vecka månad dygn timme "
+        "minut minute förmiddag eftermiddag kväll spring summer autumn winter sommar höst "
+        "vinter christmas easter jul påsk midsommar "
         "continue keep make get give take start stop try begin use fortsätta göra få ge "
-        "ta börja sluta försöka använda fortsatt"
+        "ta börja sluta försöka använda fortsatt böra bör borde måste kunna skola ska skall "
+        "skulle"
     )
 )
+# Number words: a word made only of these (`twenty-four`, `tjugofem`, `hundratals`,
+# `tjugofemte`) is a number, as is any word with a digit (`30-day`, `q3`, `24h`).
+_NUMBER_PARTS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
+    "eighty ninety hundred thousand million billion dozen half once twice first second "
+    "third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth twentieth "
+    "thirtieth hundredth thousandth "
+    "noll en ett två tre fyra fem sex sju åtta nio tio elva tolv tretton fjorton femton "
+    "sexton sjutton arton nitton tjugo trettio fyrtio femtio sextio sjuttio åttio nittio "
+    "hundra tusen miljon miljoner miljard miljarder halv halva första andra tredje fjärde "
+    "femte sjätte sjunde åttonde nionde tionde elfte tolfte trettonde fjortonde femtonde "
+    "sextonde sjuttonde artonde nittonde tjugonde trettionde hundrade tusende"
+)
+_NUMBER_WORD = re.compile(
+    "(?:{0})+(?:s|th|tal|tals|talet)?(?:-(?:{0})+(?:s|th)?)*".format(
+        "|".join(sorted(_words(_NUMBER_PARTS), key=len, reverse=True))
+    )
+)
+
+
+def is_number(word: str) -> bool:
+    """A number: a word with a digit, or made only of number words (see `_NUMBER_PARTS`)."""
+    return any(c.isdigit() for c in word) or _NUMBER_WORD.fullmatch(word) is not None
+
+
 # Words that echo the questions ("what do you need / dream of") and so say nothing.
 QUESTION_ECHOES: frozenset[str] = frozenset(
     _words(
@@ -252,11 +323,13 @@ def stop_words(language: str) -> frozenset[str]:
     return frozenset(t for w in stopwordsiso.stopwords(language) for t in tokenise(normalise(w)))
 
 
-def label(key: str) -> str:
-    """The readable label of a theme key."""
+def label(key: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """The readable label of a theme key in `language` (one of LANGUAGES): the map's label,
+    or for `term:<lemma>` the lemma, the same in every language. KeyError for a key that is
+    neither."""
     if key.startswith(TERM_PREFIX):
         return key[len(TERM_PREFIX) :]
-    return THEME_LABELS[key]
+    return THEME_LABELS[key][language]
 
 
 def compounding_entries(aff: str, dic: str) -> str:
@@ -331,8 +404,20 @@ def compound_parts(word: str) -> tuple[str, ...]:
     return ()
 
 
+def _other_lemmas(word: str, language: str) -> list[str]:
+    """The word's lemmas in the other languages: answers mix them ("priorities och
+    prioriteringar" reads as English)."""
+    return [
+        normalise(simplemma.lemmatize(word, lang=other, low_memory=LOW_MEMORY))
+        for other in LANGUAGES
+        if other != language
+    ]
+
+
 def _mapped(word: str, lemma: str, language: str) -> str | None:
     mapped = THEME_TERMS.get(word) or THEME_TERMS.get(lemma)
+    for other in _other_lemmas(word, language):
+        mapped = mapped or THEME_TERMS.get(other)
     if mapped is not None or language != "sv":
         return mapped
     for part in reversed(compound_parts(word)):  # the head (last part) first
@@ -348,6 +433,11 @@ def carries_no_theme(word: str, lemma: str, language: str) -> bool:
     """A word that is never a theme of its own (see step 5 of the module's text)."""
     # Both languages' stop words: answers mix them ("andra fire" reads as Swedish).
     if {word, lemma} & (QUESTION_ECHOES | NO_THEME | stop_words("en") | stop_words("sv")):
+        return True
+    # A month, weekday, number or generic verb of the other language too ("reports every
+    # måndagar" reads as English; its Swedish lemma is "måndag").
+    others = set(_other_lemmas(word, language))
+    if others & NO_THEME or any(is_number(form) for form in {word, lemma, *others}):
         return True
     if sum(c.isalpha() for c in lemma) < MIN_TERM_LETTERS or len(lemma) > MAX_TERM_CHARS:
         return True
@@ -440,7 +530,7 @@ def count_themes(
     """
     members: dict[str, set[str]] = {}
     phrase_users: dict[str, dict[str, set[str]]] = {}
-    phrase_language: dict[str, str] = {}
+    phrase_languages: dict[str, Counter[str]] = {}
     whole_answers: set[str] = set()
     for respondent, text in answers:
         whole_answers.add(" ".join(t.word for t in terms(text)))
@@ -448,9 +538,15 @@ def count_themes(
         for theme, phrases in _phrases(text).items():
             for phrase in phrases:
                 phrase_users.setdefault(theme, {}).setdefault(phrase, set()).add(respondent)
-                phrase_language.setdefault(phrase, language)
+                phrase_languages.setdefault(phrase, Counter())[language] += 1
         for theme in themes_of(text):
             members.setdefault(theme, set()).add(respondent)
+    # A phrase's language is that of most answers using it (ties: LANGUAGES' order), so the
+    # order of the answers never matters.
+    phrase_language = {
+        phrase: min(counts, key=lambda lang: (-counts[lang], LANGUAGES.index(lang)))
+        for phrase, counts in phrase_languages.items()
+    }
     result = []
     for key, respondents in members.items():
         examples: tuple[str, ...] = ()

@@ -18,6 +18,7 @@ class Organization(TenantMixin, TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint("min_group_size >= 3", name="min_group_size"),
         CheckConstraint("min_comment_group_size >= min_group_size", name="min_comment_group_size"),
+        CheckConstraint("language IN ('en', 'sv')", name="language"),
         CheckConstraint(
             "test_clock_seconds >= 0 AND (sandbox OR test_clock_seconds = 0)", name="test_clock"
         ),
@@ -47,6 +48,8 @@ class Organization(TenantMixin, TimestampMixin, Base):
     gap_threshold: Mapped[float] = mapped_column(default=1.0)
     reflection_cadence_days: Mapped[int] = mapped_column(default=90)
     feedback_retention_days: Mapped[int | None] = mapped_column(default=None)
+    # The language of theme labels (`en`, `sv`): presentation, read as it is when read.
+    language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
     # The settings versions and when each applies (`periods.calendar`): a change takes effect at
     # the end of the reporting period open when it is made. JSON, so that reads get it with
     # the organization row.

@@ -55,6 +55,15 @@ ManagerGroupMinimum = Annotated[
     ),
     JSON_NUMBER,
 ]
+Language = Annotated[
+    Literal["en", "sv"],
+    Field(
+        description="The language of theme labels, `en` (English) or `sv` (Swedish). A label "
+        "is presentation, not a figure: it is resolved when read, so a change shows at once, "
+        "in closed periods too.",
+        examples=["sv"],
+    ),
+]
 Score = Annotated[float, Field(ge=0, le=100), JSON_NUMBER]
 Share = Annotated[float, Field(ge=0, le=1), JSON_NUMBER]
 GapThreshold = Annotated[float, Field(ge=0.25, le=4), JSON_NUMBER]
@@ -64,8 +73,8 @@ RetentionDays = Annotated[int, Field(ge=30, le=3650), JSON_NUMBER]
 
 class OrganizationSettings(Schema):
     """Scoring and privacy settings (DOMAIN.md). Every field has the documented default.
-    Settings that change figures (all but `reflection_cadence_days` and
-    `feedback_retention_days`) apply from the next reporting period on."""
+    Settings that change figures (all but `reflection_cadence_days`,
+    `feedback_retention_days` and `language`) apply from the next reporting period on."""
 
     period_months: PeriodMonths = Field(
         3,
@@ -94,6 +103,7 @@ class OrganizationSettings(Schema):
     feedback_retention_days: RetentionDays | None = Field(
         None, description="Feedback older than this is deleted; `null` keeps it.", examples=[365]
     )
+    language: Language = "en"
 
     @model_validator(mode="after")
     def _consistent(self) -> OrganizationSettings:
@@ -126,6 +136,9 @@ class OrganizationSettingsPatch(Schema):
     feedback_retention_days: RetentionDays | None = omittable(
         description="≥ 30, or `null` to keep feedback.", examples=[365]
     )
+    language: Language = omittable(
+        description="`en` or `sv`: the language of theme labels, at once.", examples=["sv"]
+    )
 
 
 _SETTINGS_EXAMPLE = {
@@ -140,6 +153,7 @@ _SETTINGS_EXAMPLE = {
     "gap_threshold": 1.0,
     "reflection_cadence_days": 90,
     "feedback_retention_days": None,
+    "language": "en",
 }
 
 

@@ -3,6 +3,7 @@ frozen clock: answers in Q1 2026, the period closed on 1 April, read after."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,15 +12,19 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from service.db import make_sessionmaker
+from service.feedback.schemas import STAKEHOLDER, Relationship
 from service.insights import naming
+from service.insights.cells import theme_cells
 from service.insights.models import InsightOrgCell
-from service.insights.themes import themes_of
+from service.insights.schemas import Kind
+from service.insights.themes import label, themes_of
 from service.trust.models import TrustPeriodCell
+from service.trust.tables import Contribution, Rules, counted
 from tests.conftest import Tenant
 from tests.insights.corpus import CORPUS
-from tests.insights.test_themes import EXPECTED_TOP
+from tests.insights.test_themes import EXPECTED_LABELS, EXPECTED_TOP
 from tests.trust.audit import leak
-from tests.trust.helpers import Clock, all_items, close, person
+from tests.trust.helpers import START, Clock, all_items, change_settings, close, person
 from tests.trust.test_audit import GROUP_OF
 
 Q1 = {"start": "2026-01-01T00:00:00Z", "end": "2026-04-01T00:00:00Z"}
@@ -92,9 +97,8 @@ def rate(
 # ---------------------------------------------------------------- themes
 
 
-def test_the_corpus_gives_the_expected_themes_through_the_api(
-    client: TestClient, tenant: Tenant, frozen: Clock, db: Engine
-) -> None:
+def post_corpus(client: TestClient, tenant: Tenant) -> str:
+    """The written corpus (tests/insights/corpus.py) about one new leader, in Q1."""
     leader = person(client, tenant, "L")
     for answer in CORPUS:
         post(
@@ -109,6 +113,13 @@ def test_the_corpus_gives_the_expected_themes_through_the_api(
                 "respondent": {"reference": answer.respondent},
             },
         )
+    return leader
+
+
+def test_the_corpus_gives_the_expected_themes_through_the_api(
+    client: TestClient, tenant: Tenant, frozen: Clock, db: Engine
+) -> None:
+    leader = post_corpus(client, tenant)
     before = get(client, tenant, f"/v1/leaders/{leader}/themes")
     assert before["period"] is None and before["themes"] == []  # the open period: nothing
     frozen.at(AFTER_Q1)
@@ -122,6 +133,11 @@ def test_the_corpus_gives_the_expected_themes_through_the_api(
             (theme["key"], theme["respondents"])
         )
         assert theme["respondents"] >= 5
+        # the organization reads English (the default); a term is labelled with its lemma
+        key = theme["key"]
+        assert theme["label"] == (
+            EXPECTED_LABELS[key][0] if key in EXPECTED_LABELS else key.removeprefix("term:")
+        )
         assert theme["previous"] is None and theme["change"] is None
         assert 1 <= len(theme["examples"]) <= 3
         assert all(len(e.split()) <= 2 for e in theme["examples"])
@@ -140,6 +156,11 @@ def test_the_corpus_gives_the_expected_themes_through_the_api(
     for level, theme, relationships in levels:
         assert theme["level"] == level
         assert theme["respondents"] >= 5
+        # the organization reads English (the default); a term is labelled with its lemma
+        key = theme["key"]
+        assert theme["label"] == (
+            EXPECTED_LABELS[key][0] if key in EXPECTED_LABELS else key.removeprefix("term:")
+        )
         mentions = {
             a.respondent
             for a in CORPUS
@@ -150,7 +171,7 @@ def test_the_corpus_gives_the_expected_themes_through_the_api(
     assert body["themes"] and body["stakeholder_groups"] and body["overall"]  # every level
     # Under 5 respondents a theme is absent: no count, no text.
     assert all(n >= 5 for themes in shown.values() for _, n in themes)
-    assert ("recognition", 4) not in shown.get(("needs", "direct_report"), [])
+    assert "tools" not in {key for key, _ in shown.get(("needs", "direct_report"), [])}
     # One leader: the organization's themes are its circle's.
     org = get(client, tenant, "/v1/themes")
     assert org["leader_id"] is None
@@ -159,6 +180,88 @@ def test_the_corpus_gives_the_expected_themes_through_the_api(
         (t["kind"], t["key"], t["respondents"]) for t in body["overall"]
     ]
     assert {t["level"] for t in org["overall"]} == {"organization"}
+
+
+def themes_read_off_the_corpus(language: str) -> dict[str, list[dict[str, Any]]]:
+    """What a leader's themes response holds for the corpus at every level, computed with
+    no database: the period's theme cells (`theme_cells`, pure) over the corpus's answers,
+    the shown ones as the response writes them."""
+    contributions = [
+        Contribution(f"f{i:04d}", "L", a.respondent, a.relationship, all_items(4), False, START)
+        for i, a in enumerate(CORPUS)
+    ]
+    texts = {f"f{i:04d}": (a.needs or None, a.dreams or None) for i, a in enumerate(CORPUS)}
+    cells = theme_cells(counted(contributions), texts, Rules(3, 3), 5)
+    out: dict[str, list[dict[str, Any]]] = {"overall": [], "stakeholder_groups": [], "themes": []}
+    for cell in cells:
+        if not (cell.shown and cell.leader_id == "L" and cell.name.startswith(naming.THEME)):
+            continue
+        kind, scope, key = naming.parse_theme(cell.name)
+        theme = {
+            "key": key,
+            "label": label(key, language),
+            "kind": kind,
+            "respondents": cell.stats["n"],
+            "previous": None,
+            "change": None,
+            "examples": cell.stats["examples"],
+        }
+        if scope == naming.ALL:
+            out["overall"].append({**theme, "level": "leader"})
+        elif scope.startswith(naming.GROUP_SCOPE):
+            group = scope.removeprefix(naming.GROUP_SCOPE)
+            out["stakeholder_groups"].append(
+                {**theme, "level": "stakeholder_group", "stakeholder": group}
+            )
+        else:
+            stakeholder = STAKEHOLDER[Relationship(scope)].value
+            out["themes"].append(
+                {
+                    **theme,
+                    "level": "relationship",
+                    "relationship": scope,
+                    "stakeholder": stakeholder,
+                }
+            )
+    return out
+
+
+def unordered(themes: list[dict[str, Any]]) -> list[str]:
+    return sorted(json.dumps(t, sort_keys=True) for t in themes)
+
+
+def test_the_corpus_gives_the_same_themes_on_sqlite_and_postgresql(
+    client: TestClient, tenant: Tenant, frozen: Clock, db: Engine, backend: str
+) -> None:
+    """Each backend's responses equal one computation with no database at all, so the two
+    backends' equal each other: every theme, count, label (in both languages) and example,
+    at every level."""
+    leader = post_corpus(client, tenant)
+    frozen.at(AFTER_Q1)
+    assert close(db) == 1
+    for language in ("en", "sv"):
+        if language != "en":
+            change_settings(client, tenant, language=language)
+        expected = themes_read_off_the_corpus(language)
+        assert len(expected["overall"]) >= 20 and expected["stakeholder_groups"]
+        assert {t["relationship"] for t in expected["themes"]} >= {"direct_report", "peer"}
+        body = get(client, tenant, f"/v1/leaders/{leader}/themes")
+        for level, themes in expected.items():
+            assert unordered(body[level]) == unordered(themes), (backend, level)
+        org = get(client, tenant, "/v1/themes")["overall"]
+        assert unordered(org) == unordered(
+            [{**t, "level": "organization"} for t in expected["overall"]]
+        ), backend
+        journey = get(client, tenant, f"/v1/leaders/{leader}/journey")
+        for field, level in (("top_themes", "themes"), ("top_overall_themes", "overall")):
+            assert journey[field] == [
+                t
+                for kind in Kind
+                for t in sorted(
+                    (t for t in body[level] if t["kind"] == kind.value),
+                    key=lambda t: (-t["respondents"], t["key"]),
+                )[:3]
+            ], (backend, field)
 
 
 def test_a_theme_shared_by_four_shows_nothing_and_five_shows(

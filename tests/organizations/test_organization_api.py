@@ -20,6 +20,7 @@ DEFAULTS = {
     "gap_threshold": 1.0,
     "reflection_cadence_days": 90,
     "feedback_retention_days": None,
+    "language": "en",
 }
 
 
@@ -77,6 +78,8 @@ def test_settings_rules(client: TestClient, tenant: Tenant) -> None:
         {"min_group_size": 6},  # above the stored min_comment_group_size (5)
         {"manager_group_minimum": 2},
         {"period_months": None},
+        {"language": "de"},
+        {"language": None},
     ):
         response = client.patch("/v1/organization", json={"settings": bad}, headers=headers)
         assert response.status_code == 422, bad
@@ -105,3 +108,47 @@ def test_org_id_cannot_be_mass_assigned(client: TestClient, tenant: Tenant) -> N
         headers=tenant.headers(**{"If-Match": '"1"'}),
     )
     assert response.status_code == 422
+
+
+def test_the_language_of_theme_labels_is_a_setting_en_or_sv(
+    client: TestClient, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 5, 20, 9, 30, tzinfo=UTC))
+    response = client.patch(
+        "/v1/organization",
+        json={"settings": {"language": "sv"}},
+        headers=tenant.headers(**{"If-Match": '"1"'}),
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["settings"] == {**DEFAULTS, "language": "sv"}
+    read = client.get("/v1/organization", headers=tenant.headers("read")).json()
+    assert read["settings"]["language"] == "sv"
+    # Versioned like every setting (the figures it leaves alone keep their values).
+    assert read["settings_apply_from"] == "2026-07-01T00:00:00Z"
+    back = client.patch(
+        "/v1/organization",
+        json={"settings": {"language": "en"}},
+        headers=tenant.headers(**{"If-Match": '"2"'}),
+    )
+    assert back.status_code == 200, back.text
+    assert back.json()["settings"] == DEFAULTS
+    assert back.json()["settings_apply_from"] is None  # the waiting change is withdrawn
+
+
+@pytest.mark.parametrize("language", ["de", "EN", "Sv", "sv-SE", "", 1, ["sv"]])
+def test_an_unknown_language_is_a_problem_and_changes_nothing(
+    client: TestClient, tenant: Tenant, language: object
+) -> None:
+    response = client.patch(
+        "/v1/organization",
+        json={"settings": {"language": language, "min_comment_group_size": 7}},
+        headers=tenant.headers(**{"If-Match": '"1"'}),
+    )
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == 422
+    assert any("language" in error["field"] for error in problem["errors"]), problem
+    read = client.get("/v1/organization", headers=tenant.headers("read"))
+    assert read.json()["settings"] == DEFAULTS
+    assert read.headers["etag"] == '"1"'

@@ -39,6 +39,7 @@ def test_one_call_creates_an_organization_whose_admin_key_works_at_once(
     admin = _bearer(key["key"])
     mine = client.get("/v1/organization", headers=admin)
     assert mine.status_code == 200 and mine.json()["id"] == org["id"]
+    assert mine.json()["settings"]["language"] == "en"  # the default, as every setting
     person = client.post(
         "/v1/people", json={"external_id": "E-1", "display_name": "Ada"}, headers=admin
     )

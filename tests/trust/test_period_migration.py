@@ -5,12 +5,8 @@ can then be computed from the rows, and the migration round-trips."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
 from sqlalchemy import create_engine, select, text
 
 from service.closing import close_due_periods
@@ -22,21 +18,9 @@ from service.organizations.service import schedule_of
 from service.periods.calendar import EPOCH, period_of
 from service.settings import Settings
 from service.trust.models import TrustPeriodCell
-from tests.conftest import create_pg_database, drop_pg_database, require_pg
 
 BEFORE = "ee0f5c4e59f9"
 NOW = "2026-03-15 10:00:00"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'm.db'}"
-        return
-    require_pg()
-    name = f"calling_period_migration_{uuid.uuid4().hex[:8]}"
-    yield create_pg_database(name)
-    drop_pg_database(name)
 
 
 ROWS = [
@@ -50,8 +34,8 @@ ROWS = [
 ]
 
 
-def test_existing_feedback_gets_its_period(url: str) -> None:
-    settings = Settings(database_url=url)
+def test_existing_feedback_gets_its_period(empty_database_url: str) -> None:
+    settings = Settings(database_url=empty_database_url)
     upgrade(settings, BEFORE)
     engine = create_engine(settings.sqlalchemy_url)
     with engine.begin() as conn:

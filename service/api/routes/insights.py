@@ -73,7 +73,8 @@ def get_alignment(
     "the change against the period before and a few short phrases (never a whole answer). "
     "Extraction is deterministic: Unicode-normalised words, English or Swedish per answer, "
     "lemmatised (simplemma) without stop words (stopwordsiso), related terms grouped into "
-    "one theme by a documented map." + _CLOSED,
+    "one theme by a documented map; labels in the organization's `language` (`en` or "
+    "`sv`) as it is when read." + _CLOSED,
     responses=READ,
 )
 def get_leader_themes(

@@ -61,7 +61,7 @@ def get_organization(principal: Reader, session: SessionDep, response: Response)
     summary="Change the name or the scoring and privacy settings",
     description="Settings are validated together: `min_group_size` never below 3, "
     "`min_comment_group_size` ≥ `min_group_size`, `manager_group_minimum` 1 or ≥ "
-    "`min_group_size`. Requires `If-Match`.",
+    "`min_group_size`, `language` `en` or `sv`. Requires `If-Match`.",
     responses=success(UPDATE, 200, "Your organization, with its new `ETag`."),
 )
 def update_organization(
