@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from service.db import make_sessionmaker
-from service.feedback.schemas import STAKEHOLDER, Relationship
+from service.feedback.schemas import STAKEHOLDER, Relationship, Stakeholder
 from service.insights import naming
 from service.insights.cells import theme_cells
 from service.insights.models import InsightOrgCell
@@ -183,9 +183,9 @@ def test_the_corpus_gives_the_expected_themes_through_the_api(
 
 
 def themes_read_off_the_corpus(language: str) -> dict[str, list[dict[str, Any]]]:
-    """What a leader's themes response holds for the corpus at every level, computed with
-    no database: the period's theme cells (`theme_cells`, pure) over the corpus's answers,
-    the shown ones as the response writes them."""
+    """What a leader's themes and connections responses hold for the corpus at every level,
+    computed with no database: the period's theme cells (`theme_cells`, pure) over the
+    corpus's answers, the shown ones as the responses write them."""
     contributions = [
         Contribution(f"f{i:04d}", "L", a.respondent, a.relationship, all_items(4), False, START)
         for i, a in enumerate(CORPUS)
@@ -193,6 +193,30 @@ def themes_read_off_the_corpus(language: str) -> dict[str, list[dict[str, Any]]]
     texts = {f"f{i:04d}": (a.needs or None, a.dreams or None) for i, a in enumerate(CORPUS)}
     cells = theme_cells(counted(contributions), texts, Rules(3, 3), 5)
     out: dict[str, list[dict[str, Any]]] = {"overall": [], "stakeholder_groups": [], "themes": []}
+    shown = {cell.name: cell.stats for cell in cells if cell.shown and cell.leader_id == "L"}
+    out["connections"] = []
+    for name, stats in shown.items():
+        if name.startswith(naming.CONNECTION):
+            kind, key = naming.parse_connection(name)
+            groups = []
+            order = [g.value for g in Stakeholder]  # as responses list them
+            for group in sorted(stats["groups"], key=order.index):
+                count = shown.get(naming.theme(kind, naming.group_scope(group), key))
+                groups.append(
+                    {"stakeholder": group, "suppressed": True}
+                    if count is None
+                    else {"stakeholder": group, "suppressed": False, "respondents": count["n"]}
+                )
+            out["connections"].append(
+                {
+                    "key": key,
+                    "label": label(key, language),
+                    "kind": kind,
+                    "level": "leader",
+                    "respondents": stats["n"],
+                    "stakeholder_groups": groups,
+                }
+            )
     for cell in cells:
         if not (cell.shown and cell.leader_id == "L" and cell.name.startswith(naming.THEME)):
             continue
@@ -246,8 +270,12 @@ def test_the_corpus_gives_the_same_themes_on_sqlite_and_postgresql(
         assert len(expected["overall"]) >= 20 and expected["stakeholder_groups"]
         assert {t["relationship"] for t in expected["themes"]} >= {"direct_report", "peer"}
         body = get(client, tenant, f"/v1/leaders/{leader}/themes")
+        connections = expected.pop("connections")
         for level, themes in expected.items():
             assert unordered(body[level]) == unordered(themes), (backend, level)
+        assert len(connections) >= 3  # the corpus's stakeholders share needs and dreams
+        served = get(client, tenant, f"/v1/leaders/{leader}/connections")["connections"]
+        assert unordered(served) == unordered(connections), backend
         org = get(client, tenant, "/v1/themes")["overall"]
         assert unordered(org) == unordered(
             [{**t, "level": "organization"} for t in expected["overall"]]
