@@ -263,15 +263,11 @@ def _connections(
 
 
 def _depth(leader: str | None, scope: str) -> int:
-    return (
-        0
-        if leader is None
-        else 1
-        if scope == naming.ALL
-        else 2
-        if scope.startswith(naming.GROUP_SCOPE)
-        else 3
-    )
+    if leader is None:
+        return 0  # the organization
+    if scope == naming.ALL:
+        return 1  # a leader's whole circle
+    return 2 if scope.startswith(naming.GROUP_SCOPE) else 3
 
 
 def _scope_order(item: tuple[Scope, set[str]]) -> tuple[int, int, str, str]:

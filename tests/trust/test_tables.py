@@ -123,6 +123,16 @@ def test_a_real_circle_shows_its_stakeholder_groups_and_hides_the_small_relation
     assert leak(served, {x.feedback_id for x in rows}, 3) is None
 
 
+def test_the_lone_manager_rule_is_the_manager_relationships_only() -> None:
+    """With manager_group_minimum 1 the one manager shows as a relationship, but a
+    stakeholder group needs min_group_size like any other: the manager and one peer are no
+    employees figure."""
+    rows = [c("m0", "manager"), c("p0")] + [c(f"s{i}", "supplier") for i in range(3)]
+    table = leader_table(counted(rows), Rules(3, 1))
+    assert "rel:manager" in shown(table)
+    assert EMPLOYEES not in shown(table) and len(table[EMPLOYEES].members) == 2
+
+
 def test_stats_are_those_of_the_members() -> None:
     rows = [c("p0", value=5), c("p1", value=3), c("d0", "direct_report", value=1)]
     table = leader_table(counted(rows), Rules())
