@@ -226,6 +226,7 @@ _OPERATION_EXAMPLES: dict[tuple[str, int], Example | tuple[ProblemType, str, dic
     ("commit_to_next_step", 422): (
         ENTRY_WITHOUT_NEXT_STEP,
         "This entry has no `next_step` to commit to; fill it in first.",
+        {"field": "path.belief_id", "message": "this belief's entry has no next_step"},
     ),
     ("update_reflection", 409): _SUBMITTED,
     ("delete_reflection", 409): _SUBMITTED,

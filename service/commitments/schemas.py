@@ -132,6 +132,7 @@ ForWhom = Annotated[
         max_length=len(Stakeholder),
         description="The stakeholder groups it answers (each once).",
         examples=[["employees", "customers"]],
+        json_schema_extra={"uniqueItems": True},
     ),
 ]
 _STATEMENT = Field(

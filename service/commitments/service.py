@@ -48,6 +48,7 @@ ALLOWED = {
     (CommitmentStatus.in_progress, CommitmentStatus.dropped),
 }
 FINAL = {CommitmentStatus.done, CommitmentStatus.dropped}
+NO_NEXT_STEP = "this belief's entry has no next_step"
 _SNAPSHOT = ("statement", "links", "for_whom", "due_on", "status")
 
 
@@ -249,6 +250,7 @@ def commit_to_next_step(
         raise Unprocessable(
             "This entry has no `next_step` to commit to; fill it in first.",
             cause=ENTRY_WITHOUT_NEXT_STEP,
+            errors=[{"field": "path.belief_id", "message": NO_NEXT_STEP}],
         )
     leader = session.get(Person, (reflection.org_id, reflection.leader_id))
     assert leader is not None  # the reflection's leader (ON DELETE CASCADE)
