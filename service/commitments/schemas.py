@@ -6,7 +6,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from service import demo_ids
 from service.beliefs.schemas import BeliefIdField, Revision
@@ -124,15 +126,28 @@ def _each_once(groups: list[Stakeholder]) -> list[Stakeholder]:
     return groups
 
 
+class _UniqueItems:
+    """Documents `uniqueItems` (a `json_schema_extra` here would be lost where a PATCH field
+    sets its own)."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        schema["uniqueItems"] = True
+        return schema
+
+
 ForWhom = Annotated[
     list[Stakeholder],
     AfterValidator(_each_once),
+    _UniqueItems,
     Field(
         min_length=1,
         max_length=len(Stakeholder),
         description="The stakeholder groups it answers (each once).",
         examples=[["employees", "customers"]],
-        json_schema_extra={"uniqueItems": True},
     ),
 ]
 _STATEMENT = Field(
