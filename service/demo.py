@@ -22,9 +22,22 @@ from service.api_keys.service import create_api_key
 from service.beliefs.models import Belief, BeliefRevision
 from service.beliefs.schemas import BeliefCategory, BeliefCreate, BeliefStatus
 from service.beliefs.service import create_belief
+from service.commitments.schemas import (
+    CommitmentCreate,
+    CommitmentLinks,
+    CommitmentPatch,
+    CommitmentStatus,
+)
+from service.commitments.service import create_commitment, update_commitment
 from service.events.models import Event
 from service.events.outbox import WebhookDelivery, enqueue
-from service.feedback.schemas import BeliefRating, FeedbackCreate, Relationship, TrustAnswers
+from service.feedback.schemas import (
+    BeliefRating,
+    FeedbackCreate,
+    Relationship,
+    Stakeholder,
+    TrustAnswers,
+)
 from service.feedback.service import create_feedback
 from service.feedback_requests.schemas import ContactRespondent, FeedbackRequestCreate
 from service.feedback_requests.service import create_request
@@ -53,6 +66,13 @@ DEMO_BELIEFS = [
 # self 5 against others' ~2.9 (a blind spot), 4 against ~3.9 (aligned), 2 against ~4.2 (a
 # hidden strength).
 SELF_RATINGS = (5, 4, 2)
+# The draft reflection's next step per active belief (the first becomes a commitment with
+# `POST /v1/reflections/{reflection_id}/entries/{belief_id}/commitment`).
+NEXT_STEPS = (
+    "Open each team meeting with the week's why.",
+    "Ask one customer a week what they need from us.",
+    "Thank the next person who brings me bad news, in front of the team.",
+)
 # (relationship, trust items, ratings of the three beliefs, needs, dreams): fictional.
 DEMO_FEEDBACK: list[tuple[Relationship, int, tuple[int, int, int] | None, str, str]] = [
     (
@@ -327,10 +347,49 @@ def _reflections(session: Session, leader: Person, beliefs: list[str], now: date
                 period_start=today - timedelta(days=89),
                 period_end=today,
                 scope=ReflectionScope.self,
-                entries=[EntryIn(belief_id=b, alignment=4) for b in beliefs],
+                entries=[
+                    EntryIn(belief_id=b, alignment=4, next_step=step)
+                    for b, step in zip(beliefs, NEXT_STEPS, strict=True)
+                ],
                 notes="A first look back; submit it when it says what you saw.",
             ),
         )
+
+
+def _commitments(session: Session, leader: Person, beliefs: list[str], now: datetime) -> None:
+    """One commitment in progress and one done, both living one of the leader's beliefs."""
+    in_progress = CommitmentStatus.in_progress
+    with planned_ids(cmt=demo_ids.COMMITMENT):
+        create_commitment(
+            session,
+            leader,
+            CommitmentCreate(
+                statement="Share the quarter's priorities and why they matter in every team "
+                "meeting.",
+                links=CommitmentLinks(belief_ids=[beliefs[0]]),
+                for_whom=[Stakeholder.employees],
+                due_on=(now + timedelta(days=60)).date(),
+                status=in_progress,
+                note="Started with this week's team meeting.",
+            ),
+        )
+    with planned_ids(cmt=demo_ids.DONE_COMMITMENT):
+        done = create_commitment(
+            session,
+            leader,
+            CommitmentCreate(
+                statement="Call every key customer once this quarter and ask what they need.",
+                links=CommitmentLinks(belief_ids=[beliefs[1]]),
+                for_whom=[Stakeholder.customers],
+                due_on=now.date(),
+                status=in_progress,
+            ),
+        )
+    update_commitment(
+        session,
+        done,
+        CommitmentPatch(status=CommitmentStatus.done, note="Done: twelve customers called."),
+    )
 
 
 def _campaign_and_webhook(session: Session, org_id: str, secret: str, now: datetime) -> None:
@@ -394,6 +453,7 @@ def create_demo(session: Session, secret: str, now: datetime) -> tuple[str, str]
             PromptCreate(text="Which of my beliefs did I find hardest to live this quarter?"),
         )
     _reflections(session, leader, beliefs, now)
+    _commitments(session, leader, beliefs, now)
     with planned_ids(fbk=demo_ids.FEEDBACK):
         _demo_feedback(session, org, leader, beliefs, secret, now)
     _campaign_and_webhook(session, org.org_id, secret, now)

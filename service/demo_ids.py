@@ -42,3 +42,7 @@ WEBHOOK_ENDPOINT = _id("whk", "RE")  # disabled until you point it at your recei
 # the endpoint examples pass the SSRF check; deliveries there do not arrive anywhere useful.
 WEBHOOK_URL = "https://example.com/calling-webhooks"
 DELIVERY = _id("dlv", "RE")  # a failed delivery to it, to redeliver
+
+# The leader's commitments: one in progress, one done (both live the first active belief).
+COMMITMENT = _id("cmt", "RE")  # in progress: "Share the quarter's priorities …"
+DONE_COMMITMENT = _id("cmt", "RF")  # done

@@ -10,9 +10,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from service.beliefs.models import Belief
+from service.commitments.models import Commitment
 from service.db import utcnow
 from service.events.data import (
     BeliefDeletedData,
+    CommitmentDeletedData,
     FeedbackDeletedData,
     PersonDeletedData,
     PersonUpdatedData,
@@ -30,8 +32,8 @@ from service.trust.closing import forget_leader
 
 def erase_person(session: Session, person: Person, secret: str) -> None:
     """Erase a person: their reports lose the manager link; what is *about* them (beliefs,
-    reflections, feedback about them) goes; feedback they *gave* stays only as anonymous
-    numeric contributions."""
+    commitments, reflections, feedback about them) goes; feedback they *gave* stays only as
+    anonymous numeric contributions."""
 
     org_id = person.org_id
     reports = list(
@@ -42,6 +44,13 @@ def erase_person(session: Session, person: Person, secret: str) -> None:
     beliefs = list(
         session.scalars(
             select(Belief.id).where(Belief.org_id == org_id, Belief.leader_id == person.id)
+        )
+    )
+    commitments = list(
+        session.scalars(
+            select(Commitment.id).where(
+                Commitment.org_id == org_id, Commitment.leader_id == person.id
+            )
         )
     )
     reflections = list(
@@ -80,6 +89,7 @@ def erase_person(session: Session, person: Person, secret: str) -> None:
             # The tombstones of what was theirs do not name them (`leader_id` absent).
             *(PersonUpdatedData(id=i, version=versions[i]) for i in reports),
             *(BeliefDeletedData(id=i) for i in beliefs),
+            *(CommitmentDeletedData(id=i) for i in commitments),
             *(ReflectionDeletedData(id=i) for i in reflections),
             *(FeedbackDeletedData(id=i) for i in about),
             PersonDeletedData(id=person.id),

@@ -2,6 +2,7 @@
 
 from service.api_keys.models import ApiKey
 from service.beliefs.models import Belief, BeliefRevision
+from service.commitments.models import Commitment, CommitmentRevision
 from service.db import Base
 from service.events.models import Event, EventCounter
 from service.events.outbox import WebhookDelivery, WebhookEndpoint
@@ -27,6 +28,8 @@ __all__ = [
     "Base",
     "Belief",
     "BeliefRevision",
+    "Commitment",
+    "CommitmentRevision",
     "Event",
     "EventCounter",
     "Feedback",

@@ -164,6 +164,15 @@ BELIEF_TRANSITION_NOT_ALLOWED = _type(
     "Retire an active belief instead of deleting it; codify a new belief instead of "
     "reviving a retired one.",
 )
+COMMITMENT_TRANSITION_NOT_ALLOWED = _type(
+    "commitment-transition-not-allowed",
+    409,
+    "Commitment transition not allowed",
+    "The commitment's status cannot change that way: a commitment starts as `planned` or "
+    "`in_progress`, goes planned → in_progress → done (or to dropped from either), and a "
+    "done or dropped commitment is final.",
+    "Read the commitment's `status`; make a new commitment instead of reopening one.",
+)
 REFLECTION_SUBMITTED = _type(
     "reflection-submitted",
     409,
@@ -328,6 +337,14 @@ WEBHOOK_URL_REFUSED = _type(
     "The webhook URL is not `https` to a public address (a private, loopback or reserved "
     "address, a name that does not resolve, a malformed host).",
     "Use a public `https` URL of your receiver.",
+)
+ENTRY_WITHOUT_NEXT_STEP = _type(
+    "entry-without-next-step",
+    422,
+    "Entry without a next step",
+    "The reflection entry to turn into a commitment has no `next_step`.",
+    "Fill in the entry's `next_step` (a draft reflection), or create the commitment with "
+    "`POST /v1/leaders/{leader_id}/commitments`.",
 )
 INVALID_CURSOR = _type(
     "invalid-cursor",

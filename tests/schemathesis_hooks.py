@@ -282,6 +282,20 @@ _UNSTATABLE = [
         re.compile(r"feedback\.\d+\.respondent\.(reference|person_id)"),
         re.compile(r"^the same respondent answers about this leader in feedback\.\d+"),
     ),
+    # create_commitment, update_commitment: links name the leader's own beliefs and
+    # reflection entries, and closed periods; a `note` goes with a change of status.
+    # commit_to_next_step: the entry has a next step.
+    (
+        re.compile(r"links\.(belief_ids\.\d+|gaps\.\d+\.belief_id)"),
+        re.compile(r"^not a belief of this leader$"),
+    ),
+    (re.compile(r"links\.(themes|gaps)\.\d+\.period_start"), re.compile(r"^not a closed period$")),
+    (
+        re.compile(r"links\.reflection_entries\.\d+"),
+        re.compile(r"^not an entry of a reflection of this leader$"),
+    ),
+    (re.compile(r"note"), re.compile(r"^a note goes with a change of `status`$")),
+    (re.compile(r"path\.belief_id"), re.compile(r"^this belief's entry has no next_step$")),
     (
         re.compile(r"(feedback\.\d+\.)?belief_ratings\.\d+\.belief_id"),
         re.compile(r"^(not an active belief of this leader|duplicate of belief_ratings\.\d+)$"),

@@ -41,6 +41,8 @@ from service.beliefs import service as beliefs_service
 from service.beliefs.schemas import BeliefCreate, BeliefStatus
 from service.beliefs.service import create_belief
 from service.closing import close_due_periods
+from service.commitments import service as commitments_service
+from service.commitments.schemas import CommitmentCreate, CommitmentLinks, CommitmentStatus
 from service.db import make_engine, make_sessionmaker, utcnow
 from service.events.data import ReflectionDueData
 from service.events.models import Event
@@ -53,6 +55,7 @@ from service.feedback.schemas import (
     BeliefRating,
     FeedbackCreate,
     Relationship,
+    Stakeholder,
     TrustAnswers,
 )
 from service.feedback_requests import service as requests_service
@@ -133,6 +136,8 @@ DISPOSABLE_REQUEST_ID = "frq_0000000000000000000000000B"  # to close
 ENDPOINT_ID = "whk_0000000000000000000000000A"  # a webhook endpoint (to a loopback address)
 DISPOSABLE_ENDPOINT_ID = "whk_0000000000000000000000000B"  # to delete
 EVENT_ID = "evt_0000000000000000000000000A"  # the first event of the organization
+COMMITMENT_ID = "cmt_0000000000000000000000000A"  # in progress, to read and change
+DISPOSABLE_COMMITMENT_ID = "cmt_0000000000000000000000000B"  # to delete
 DELIVERY_ID = "dlv_0000000000000000000000000A"  # its delivery to the endpoint
 WEBHOOK_URL = "http://127.0.0.1:9/hooks"  # nothing listens: the run never delivers anyway
 BELIEFS_ACTIVATED_AT = datetime(1, 1, 1, tzinfo=UTC)
@@ -183,6 +188,7 @@ def seed(database_url: str) -> dict[str, str]:
             _seed_webhooks(session, org.org_id)
             _seed_prompts(session, org.org_id)
             _seed_reflections(session, leader)
+            _seed_commitments(session, leader)
             _seed_feedback(session, org, manager.id, leader.id, settings)
             _seed_closed_period(session, org, leader.id, settings)
             platform = organizations_service.platform_organization(session)
@@ -252,11 +258,18 @@ def _seed_prompts(session: Session, org_id: str) -> None:
 def _seed_reflections(session: Session, leader: Person) -> None:
     filled = ReflectionCreate(
         **PERIOD,
-        entries=[EntryIn(belief_id=b, alignment=4) for b in RATED_BELIEF_IDS],
+        entries=[
+            EntryIn(belief_id=b, alignment=4, next_step="Ask the team.") for b in RATED_BELIEF_IDS
+        ],
         answers=[AnswerIn(prompt_id=ANSWER_PROMPT_ID, answer="I listened more.")],
     )
     rating_all = filled.model_copy(
-        update={"entries": [*filled.entries, EntryIn(belief_id=BELIEF_ID, alignment=3)]}
+        update={
+            "entries": [
+                *filled.entries,
+                EntryIn(belief_id=BELIEF_ID, alignment=3, next_step="Say why."),
+            ]
+        }
     )
     ids = (REFLECTION_ID, SUBMITTABLE_REFLECTION_ID, DISPOSABLE_REFLECTION_ID)
     with _next_ids(reflections_service, *ids, SUBMITTED_REFLECTION_ID):
@@ -264,6 +277,19 @@ def _seed_reflections(session: Session, leader: Person) -> None:
             reflections_service.create_reflection(session, leader, filled)
         submitted = reflections_service.create_reflection(session, leader, rating_all)
         reflections_service.submit_reflection(session, submitted)
+
+
+def _seed_commitments(session: Session, leader: Person) -> None:
+    body = CommitmentCreate(
+        statement="Share the priorities in every team meeting.",
+        links=CommitmentLinks(belief_ids=[BELIEF_ID]),
+        for_whom=[Stakeholder.employees],
+        due_on=date(2026, 9, 30),
+        status=CommitmentStatus.in_progress,
+    )
+    with _next_ids(commitments_service, COMMITMENT_ID, DISPOSABLE_COMMITMENT_ID):
+        for _ in range(2):
+            commitments_service.create_commitment(session, leader, body)
 
 
 def _seed_feedback(

@@ -15,8 +15,18 @@ def seed(client: TestClient, tenant: Tenant) -> dict[str, str]:
     belief = client.post(
         f"/v1/leaders/{person['id']}/beliefs", json={"statement": "Trust first."}, headers=h
     ).json()
+    commitment = client.post(
+        f"/v1/leaders/{person['id']}/commitments",
+        json={"statement": "Trust first.", "for_whom": ["employees"], "due_on": "2026-06-30"},
+        headers=h,
+    ).json()
     key = client.post("/v1/api-keys", json={"name": "a", "scopes": ["read"]}, headers=h).json()
-    return {"person": person["id"], "belief": belief["id"], "key": key["id"]}
+    return {
+        "person": person["id"],
+        "belief": belief["id"],
+        "commitment": commitment["id"],
+        "key": key["id"],
+    }
 
 
 def test_other_org_gets_404_and_empty_lists(
@@ -33,6 +43,16 @@ def test_other_org_gets_404_and_empty_lists(
         ("DELETE", f"/v1/beliefs/{ids['belief']}", None),
         ("GET", f"/v1/beliefs/{ids['belief']}/revisions", None),
         ("POST", f"/v1/leaders/{ids['person']}/beliefs", {"statement": "planted"}),
+        ("GET", f"/v1/commitments/{ids['commitment']}", None),
+        ("PATCH", f"/v1/commitments/{ids['commitment']}", {"statement": "hijacked"}),
+        ("DELETE", f"/v1/commitments/{ids['commitment']}", None),
+        ("GET", f"/v1/commitments/{ids['commitment']}/revisions", None),
+        ("GET", f"/v1/leaders/{ids['person']}/commitments", None),
+        (
+            "POST",
+            f"/v1/leaders/{ids['person']}/commitments",
+            {"statement": "planted", "for_whom": ["other"], "due_on": "2026-06-30"},
+        ),
         ("GET", f"/v1/api-keys/{ids['key']}", None),
         ("POST", f"/v1/api-keys/{ids['key']}/revoke", None),
     ]
@@ -64,5 +84,7 @@ def test_other_org_gets_404_and_empty_lists(
     assert client.get(f"/v1/people/{ids['person']}", headers=a).json()["title"] is None
     belief = client.get(f"/v1/beliefs/{ids['belief']}", headers=a).json()
     assert belief["statement"] == "Trust first."
+    commitment = client.get(f"/v1/commitments/{ids['commitment']}", headers=a).json()
+    assert commitment["statement"] == "Trust first."
     assert client.get(f"/v1/api-keys/{ids['key']}", headers=a).json()["revoked_at"] is None
     assert len(client.get("/v1/beliefs", headers=a).json()["data"]) == 1

@@ -20,6 +20,7 @@ from service.api.openapi import install_openapi
 from service.api.problems import install_error_handlers, replay_handler
 from service.api.ratelimit import RateLimiter
 from service.api.routes.beliefs import router as beliefs_router
+from service.api.routes.commitments import router as commitments_router
 from service.api.routes.events import router as events_router
 from service.api.routes.feedback import router as feedback_router
 from service.api.routes.feedback_requests import router as feedback_requests_router
@@ -55,6 +56,11 @@ TAGS = [
     {
         "name": "Reflection prompts",
         "description": "The questions a reflection answers: a built-in set and your own.",
+    },
+    {
+        "name": "Commitments",
+        "description": "What a leader will do in answer to what they heard: why, for whom, "
+        "by when, and how it went.",
     },
     {
         "name": "Feedback",
@@ -168,6 +174,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(beliefs_router)
     app.include_router(reflections_router)
     app.include_router(reflection_prompts_router)
+    app.include_router(commitments_router)
     app.include_router(feedback_router)
     app.include_router(trust_router)
     app.include_router(insights_router)

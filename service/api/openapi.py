@@ -22,8 +22,10 @@ from service.ids import ID_LENGTH
 from service.problem_types import (
     ANONYMOUS_REPLAY_REFUSED,
     BELIEF_TRANSITION_NOT_ALLOWED,
+    COMMITMENT_TRANSITION_NOT_ALLOWED,
     DELIVERY_PENDING,
     DUPLICATE_EXTERNAL_ID,
+    ENTRY_WITHOUT_NEXT_STEP,
     FEEDBACK_REQUEST_NOT_OPEN,
     IDEMPOTENCY_KEY_IN_FLIGHT,
     IF_MATCH_REQUIRED,
@@ -193,6 +195,11 @@ _BELIEF_REFERENCE = (
     "1 field(s) are invalid; nothing was written. See `errors`.",
     {"field": "entries.0.belief_id", "message": "this belief became active after the period"},
 )
+_COMMITMENT_REFERENCE = (
+    INVALID_REFERENCE,
+    "1 field(s) are invalid; nothing was written. See `errors`.",
+    {"field": "links.belief_ids.0", "message": "not a belief of this leader"},
+)
 # Where an operation's own cause is the one to show (by operationId and status).
 _OPERATION_EXAMPLES: dict[tuple[str, int], Example | tuple[ProblemType, str, dict[str, str]]] = {
     ("create_person", 409): _DUPLICATE,
@@ -205,6 +212,21 @@ _OPERATION_EXAMPLES: dict[tuple[str, int], Example | tuple[ProblemType, str, dic
     ("delete_belief", 409): (
         BELIEF_TRANSITION_NOT_ALLOWED,
         "Only a draft belief can be deleted; retire an active one instead.",
+    ),
+    ("create_commitment", 409): (
+        COMMITMENT_TRANSITION_NOT_ALLOWED,
+        "A commitment starts as `planned` or `in_progress`.",
+    ),
+    ("update_commitment", 409): (
+        COMMITMENT_TRANSITION_NOT_ALLOWED,
+        "A `done` commitment is final; make a new commitment instead.",
+    ),
+    ("create_commitment", 422): _COMMITMENT_REFERENCE,
+    ("update_commitment", 422): _COMMITMENT_REFERENCE,
+    ("commit_to_next_step", 422): (
+        ENTRY_WITHOUT_NEXT_STEP,
+        "This entry has no `next_step` to commit to; fill it in first.",
+        {"field": "path.belief_id", "message": "this belief's entry has no next_step"},
     ),
     ("update_reflection", 409): _SUBMITTED,
     ("delete_reflection", 409): _SUBMITTED,
@@ -279,6 +301,7 @@ NO_CONFLICT = frozenset(
     {
         "update_organization",
         "delete_person",
+        "delete_commitment",
         "set_reflection_schedule",
         "update_webhook_endpoint",
         "delete_webhook_endpoint",

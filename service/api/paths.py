@@ -12,7 +12,7 @@ from starlette.convertors import Convertor, register_url_convertor
 from service.ids import id_pattern
 
 # Every prefix of an id that appears in a path (`service.ids`).
-ID_PREFIXES = ("blf", "dlv", "evt", "fbk", "frq", "key", "org", "per", "rfl", "rpm", "whk")
+ID_PREFIXES = ("blf", "cmt", "dlv", "evt", "fbk", "frq", "key", "org", "per", "rfl", "rpm", "whk")
 
 
 class IdConvertor(Convertor[str]):

@@ -102,9 +102,9 @@ STEP_DESCRIPTIONS: dict[str, str] = {
     "update_person": "Step 1 (sync people): change a person's name, e-mail, title or manager "
     "as your HR system does. Requires `If-Match`.",
     "delete_person": "Step 1 (sync people), GDPR erasure: removes the person and everything "
-    "*about* them (their beliefs, reflections, feedback about them, schedule); feedback they "
-    "*gave* stays only as anonymous numbers in aggregates, its free text deleted. Cannot be "
-    "undone. Requires `If-Match`.",
+    "*about* them (their beliefs, commitments, reflections, feedback about them, schedule); "
+    "feedback they *gave* stays only as anonymous numbers in aggregates, its free text "
+    "deleted. Cannot be undone. Requires `If-Match`.",
     "create_belief": "Step 2 (codify beliefs): write down one thing the leader believes, in "
     "their own words. It starts as a `draft`; activate it with `update_belief` so "
     "reflections and feedback can refer to it.",
@@ -118,6 +118,10 @@ STEP_DESCRIPTIONS: dict[str, str] = {
     "to every new reflection, beside the built-in set.",
     "get_reflection_prompt": "Step 3 (reflect): one prompt, with the `ETag` (and `revision`) "
     "to send as `If-Match` when you change it.",
+    "get_commitment": "Step 6 (act, close the loop): one commitment with its dated status "
+    "updates, and the `ETag` (and `revision`) to send as `If-Match` when you update it.",
+    "list_commitment_revisions": "Step 6 (act): how a commitment changed over time, one "
+    "entry per revision, oldest first.",
     "get_feedback": "Step 4 (seek feedback): the receipt of one response (id, leader, date). "
     "An anonymous response's answers are never readable one by one; only aggregates show "
     "them.",

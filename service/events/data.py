@@ -34,6 +34,7 @@ def _object_id(prefix: str, description: str) -> Any:
 PersonId = Annotated[str, _object_id("per", "The person's id.")]
 LeaderId = Annotated[str, _object_id("per", "The leader's id (a person).")]
 BeliefId = Annotated[str, _object_id("blf", "The belief's id.")]
+CommitmentId = Annotated[str, _object_id("cmt", "The commitment's id.")]
 ReflectionId = Annotated[str, _object_id("rfl", "The reflection's id.")]
 FeedbackId = Annotated[str, _object_id("fbk", "The feedback's id.")]
 RequestId = Annotated[str, _object_id("frq", "The feedback request's id.")]
@@ -153,6 +154,38 @@ class BeliefDeletedData(EventData):
     event_type = EventType.belief_deleted
 
     id: BeliefId
+    leader_id: LeaderId | None = absent(
+        description="The leader's id; absent when the leader was erased."
+    )
+
+
+# --- commitments ------------------------------------------------------------------------
+
+
+class _CommitmentVersion(EventData):
+    id: CommitmentId
+    leader_id: LeaderId
+    version: Version
+
+
+class CommitmentCreatedData(_CommitmentVersion):
+    """A leader made a commitment."""
+
+    event_type = EventType.commitment_created
+
+
+class CommitmentUpdatedData(_CommitmentVersion):
+    """A commitment changed (its text, links, due date or status)."""
+
+    event_type = EventType.commitment_updated
+
+
+class CommitmentDeletedData(EventData):
+    """A commitment was deleted, or erased with its leader (then without `leader_id`)."""
+
+    event_type = EventType.commitment_deleted
+
+    id: CommitmentId
     leader_id: LeaderId | None = absent(
         description="The leader's id; absent when the leader was erased."
     )
@@ -333,6 +366,9 @@ DATA_MODELS: tuple[type[EventData], ...] = (
     BeliefCreatedData,
     BeliefUpdatedData,
     BeliefDeletedData,
+    CommitmentCreatedData,
+    CommitmentUpdatedData,
+    CommitmentDeletedData,
     ReflectionCreatedData,
     ReflectionUpdatedData,
     ReflectionSubmittedData,

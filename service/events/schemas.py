@@ -14,6 +14,9 @@ from service.events.data import (
     BeliefCreatedData,
     BeliefDeletedData,
     BeliefUpdatedData,
+    CommitmentCreatedData,
+    CommitmentDeletedData,
+    CommitmentUpdatedData,
     EventData,
     FeedbackDeletedData,
     FeedbackReceivedData,
@@ -123,6 +126,21 @@ class BeliefDeletedEvent(EventBase):
     data: BeliefDeletedData = _data(BeliefDeletedData)
 
 
+class CommitmentCreatedEvent(EventBase):
+    type: Literal[EventType.commitment_created] = _type(EventType.commitment_created)
+    data: CommitmentCreatedData = _data(CommitmentCreatedData)
+
+
+class CommitmentUpdatedEvent(EventBase):
+    type: Literal[EventType.commitment_updated] = _type(EventType.commitment_updated)
+    data: CommitmentUpdatedData = _data(CommitmentUpdatedData)
+
+
+class CommitmentDeletedEvent(EventBase):
+    type: Literal[EventType.commitment_deleted] = _type(EventType.commitment_deleted)
+    data: CommitmentDeletedData = _data(CommitmentDeletedData)
+
+
 class ReflectionCreatedEvent(EventBase):
     type: Literal[EventType.reflection_created] = _type(EventType.reflection_created)
     data: ReflectionCreatedData = _data(ReflectionCreatedData)
@@ -202,6 +220,9 @@ EventOut = Annotated[
     | BeliefCreatedEvent
     | BeliefUpdatedEvent
     | BeliefDeletedEvent
+    | CommitmentCreatedEvent
+    | CommitmentUpdatedEvent
+    | CommitmentDeletedEvent
     | ReflectionCreatedEvent
     | ReflectionUpdatedEvent
     | ReflectionSubmittedEvent
@@ -226,6 +247,9 @@ EVENT_MODELS: tuple[type[EventBase], ...] = (
     BeliefCreatedEvent,
     BeliefUpdatedEvent,
     BeliefDeletedEvent,
+    CommitmentCreatedEvent,
+    CommitmentUpdatedEvent,
+    CommitmentDeletedEvent,
     ReflectionCreatedEvent,
     ReflectionUpdatedEvent,
     ReflectionSubmittedEvent,

@@ -142,7 +142,15 @@ class DeliveryOut(Schema):
         description="The event (also the `webhook-id`).",
         examples=[demo_ids.EVENT],
     )
-    event_type: EventType = Field(description="Its type.", examples=["person.updated"])
+    # A string, not the `EventType` enum: types are added over time (a new enum value in a
+    # response breaks clients that validate it), so a client accepts a type it does not know.
+    event_type: str = Field(
+        max_length=64,
+        pattern=r"^[a-z_]+\.[a-z_]+$",
+        description="Its type: an `EventType` (new types are added over time: accept one you "
+        "do not know).",
+        examples=["person.updated"],
+    )
     status: DeliveryStatus = Field(description="Where it stands.", examples=["pending"])
     attempts: int = Field(ge=0, le=INT32_MAX, description="Attempts so far.", examples=[2])
     next_attempt_at: datetime | None = Field(

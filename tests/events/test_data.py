@@ -137,6 +137,11 @@ def produce_every_type(client: TestClient, tenant: Tenant, db: Engine, frozen: C
     post(client, tenant, f"/v1/reflections/{reflection}/submit", **{"If-Match": etag})
     delete(client, tenant, f"/v1/reflections/{reflect(client, tenant, leader, active, day)}")
 
+    pledge = {"statement": "Ask weekly.", "for_whom": ["employees"], "due_on": "2026-06-30"}
+    commitment = post(client, tenant, f"/v1/leaders/{leader}/commitments", pledge)["id"]
+    patch(client, tenant, f"/v1/commitments/{commitment}", {"status": "in_progress"})
+    delete(client, tenant, f"/v1/commitments/{commitment}")
+
     retract(client, tenant, give(client, tenant, colleague, None, 4, attributed=report))
     attributed = campaign(
         client,

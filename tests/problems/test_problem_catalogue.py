@@ -193,6 +193,27 @@ def _belief_transition_not_allowed(c: Ctx) -> Served:
     return c.call("DELETE", f"/v1/beliefs/{belief['id']}", headers=headers)
 
 
+def _commitment_transition_not_allowed(c: Ctx) -> Served:
+    body = {"statement": "Ask weekly.", "for_whom": ["employees"], "due_on": "2026-06-30"}
+    created = c.client.post(
+        f"/v1/leaders/{c.person()['id']}/commitments", json=body, headers=c.headers()
+    )
+    assert created.status_code == 201, created.text
+    headers = c.headers(**{"If-Match": '"1"'})
+    return c.call(
+        "PATCH", f"/v1/commitments/{created.json()['id']}", json={"status": "done"}, headers=headers
+    )
+
+
+def _entry_without_next_step(c: Ctx) -> Served:
+    leader = c.person()["id"]
+    belief = _belief(c, leader)["id"]
+    reflection = _reflection(c, [{"belief_id": belief, "alignment": 3}], leader)
+    body = {"for_whom": ["employees"], "due_on": "2026-06-30"}
+    url = f"/v1/reflections/{reflection['id']}/entries/{belief}/commitment"
+    return c.call("POST", url, json=body, headers=c.headers())
+
+
 def _reflection(c: Ctx, entries: list[dict[str, Any]], leader: str) -> dict[str, Any]:
     today = c.client.get(f"/v1/people/{leader}", headers=c.headers()).json()["created_at"][:10]
     body = {"period_start": today, "period_end": today, "scope": "self", "entries": entries}
@@ -424,6 +445,8 @@ RECIPES: dict[str, Callable[[Ctx], Served]] = {
     "request-timeout": _request_timeout,
     "duplicate-external-id": _duplicate_external_id,
     "belief-transition-not-allowed": _belief_transition_not_allowed,
+    "commitment-transition-not-allowed": _commitment_transition_not_allowed,
+    "entry-without-next-step": _entry_without_next_step,
     "reflection-submitted": _reflection_submitted,
     "prompt-protected": _prompt_protected,
     "feedback-request-not-open": _feedback_request_not_open,

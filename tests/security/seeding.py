@@ -142,6 +142,24 @@ def seed(client: TestClient, tenant: Tenant, marker: str, external: str = "E") -
     )
     response = client.post(f"/v1/reflections/{submitted}/submit", headers=h)
     assert response.status_code == 200, response.text
+    commitment = s.add(
+        "cmt",
+        post(
+            f"/v1/leaders/{leader}/commitments",
+            {
+                "statement": s.text("commitment"),
+                "links": {"belief_ids": [belief]},
+                "for_whom": ["employees"],
+                "due_on": "2026-06-30",
+                "note": s.text("commitment note"),
+            },
+        )["id"],
+    )
+    change(
+        "PATCH",
+        f"/v1/commitments/{commitment}",
+        {"status": "in_progress", "note": s.text("commitment update")},
+    )
     change("PUT", f"/v1/leaders/{leader}/reflection-schedule", {"cadence_days": 30})
     feedback = {
         "leader_id": leader,
